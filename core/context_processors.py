@@ -1,0 +1,5 @@
+import dart
+
+
+def dart_version(request):
+    return {"dart_version": dart.__version__}

@@ -1,0 +1,219 @@
+"""Gene coordinates for turning segments and breakends into genes.
+
+``GeneSpans.load("GRCh38")`` reads DART's bundled table (genomics/data/genes, see SOURCE.md
+there); ``GeneSpans.load("GRCh37", path="my_genes.bed")`` reads the user's own table instead.
+Coordinates are 1-based and inclusive; chromosome names are compared without ``chr`` and with
+``M``/``MT`` treated alike, so ``chr7`` and ``7`` find the same genes. No Django.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import gzip
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from genomics.io._text import TextLines, display_name
+from genomics.io.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "genes"
+ASSEMBLIES = ("GRCh37", "GRCh38")
+_ASSEMBLY_ALIASES = {
+    "grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
+    "grch38": "GRCh38", "hg38": "GRCh38",
+}
+# chr1 lengths tell the assemblies apart (the naming alone does not).
+CHR1_LENGTH = {249250621: "GRCh37", 248956422: "GRCh38"}
+_GTF_NAME = re.compile(r'gene_name "([^"]+)"')
+
+
+def normalize_assembly(assembly: str) -> str:
+    """``hg19``/``b37``/``GRCh37`` -> ``GRCh37``; ``hg38`` -> ``GRCh38``; else InputError."""
+    name = _ASSEMBLY_ALIASES.get(assembly.strip().lower())
+    if name is None:
+        raise InputError(f"unknown assembly '{assembly}'; DART knows GRCh37 and GRCh38",
+                         filename="assembly")
+    return name
+
+
+def normalize_chrom(chrom: str) -> str:
+    """``chr7`` -> ``7``, ``chrM``/``M`` -> ``MT``, ``chrX`` -> ``X``."""
+    name = chrom.strip()
+    if name[:3].lower() == "chr":
+        name = name[3:]
+    if name.upper() in {"M", "MT"}:
+        return "MT"
+    return name.upper() if name.lower() in {"x", "y"} else name
+
+
+def assembly_from_contigs(lengths: dict[str, int]) -> str | None:
+    """GRCh37 or GRCh38 from ``##contig`` lengths (chromosome 1), or None when not decidable."""
+    for name, length in lengths.items():
+        if normalize_chrom(name) == "1":
+            return CHR1_LENGTH.get(length)
+    return None
+
+
+@dataclass(frozen=True)
+class Gene:
+    """One gene's span: 1-based inclusive, ``chrom`` without ``chr``."""
+
+    name: str
+    chrom: str
+    start: int
+    end: int
+    strand: str = "."
+    ensembl_gene: str = ""
+
+
+class GeneSpans:
+    """Genes of one assembly with an interval lookup."""
+
+    def __init__(self, genes: list[Gene], *, assembly: str, source: str) -> None:
+        self.assembly = assembly
+        self.source = source
+        self._by_chrom: dict[str, list[Gene]] = {}
+        for gene in genes:
+            self._by_chrom.setdefault(gene.chrom, []).append(gene)
+        self._starts: dict[str, list[int]] = {}
+        self._longest: dict[str, int] = {}
+        for chrom, chrom_genes in self._by_chrom.items():
+            chrom_genes.sort(key=lambda g: (g.start, g.end, g.name))
+            self._starts[chrom] = [g.start for g in chrom_genes]
+            self._longest[chrom] = max(g.end - g.start + 1 for g in chrom_genes)
+        self._by_name = {gene.name: gene for gene in genes}
+        self._by_ensembl = {g.ensembl_gene: g.name for g in genes if g.ensembl_gene}
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def get(self, name: str) -> Gene | None:
+        return self._by_name.get(name)
+
+    def symbol_for_ensembl(self, gene_id: str) -> str | None:
+        """``ENSG00000141736(.13)`` -> ``ERBB2`` when the table knows it."""
+        return self._by_ensembl.get(gene_id.split(".", 1)[0])
+
+    def overlapping(self, chrom: str, start: int, end: int) -> list[Gene]:
+        """Genes overlapping ``chrom:start-end`` (1-based, inclusive), ordered by start."""
+        key = normalize_chrom(chrom)
+        genes = self._by_chrom.get(key)
+        if not genes:
+            return []
+        starts = self._starts[key]
+        low = bisect.bisect_left(starts, start - self._longest[key])
+        high = bisect.bisect_right(starts, end)
+        return [gene for gene in genes[low:high] if gene.end >= start]
+
+    @classmethod
+    def load(cls, assembly: str, path: str | os.PathLike[str] | None = None) -> GeneSpans:
+        """The bundled table for ``assembly``, or the user's table at ``path``.
+
+        A user table may be: a TSV/CSV with a header naming gene (or symbol/name), chrom
+        (or chromosome/chr), start and end (1-based, inclusive); a BED file (chrom, 0-based
+        start, end, name); or a GTF (its ``gene`` lines and ``gene_name``).
+        """
+        name = normalize_assembly(assembly)
+        if path is None:
+            return _bundled(name)
+        return cls(_read_user_table(Path(path)), assembly=name, source=str(path))
+
+
+@lru_cache(maxsize=4)
+def _bundled(assembly: str) -> GeneSpans:
+    table = DATA_DIR / f"genes.{assembly}.tsv.gz"
+    genes = []
+    with gzip.open(table, "rt") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            genes.append(Gene(row["gene"], normalize_chrom(row["chrom"]), int(row["start"]),
+                              int(row["end"]), row["strand"], row["ensembl_gene"]))
+    return GeneSpans(genes, assembly=assembly, source=f"bundled {table.name}")
+
+
+@lru_cache(maxsize=1)
+def transcript_genes() -> dict[str, str]:
+    """Bundled transcript id (without version) -> gene symbol (MANE and LRG transcripts)."""
+    with gzip.open(DATA_DIR / "transcripts.tsv.gz", "rt") as handle:
+        reader = csv.reader(handle, delimiter="\t")
+        next(reader)
+        return {tx: gene for tx, gene in reader}
+
+
+def _read_user_table(path: Path) -> list[Gene]:
+    name = display_name(path, None)
+    genes: list[Gene] = []
+    columns: dict[str, int] | None = None
+    delimiter = "\t"
+    with TextLines(path) as lines:
+        for number, line in lines:
+            if not line.strip() or line.startswith(("##", "track", "browser")):
+                continue
+            if line.startswith("#") and columns is None and number == 1 and "\t" not in line:
+                continue
+            fields = [f.strip() for f in line.split(delimiter)]
+            if number == 1 or (columns is None and not genes and line.startswith("#")):
+                if len(fields) == 1 and "," in line:
+                    delimiter = ","
+                    fields = [f.strip() for f in line.split(",")]
+                lowered = [f.lstrip("#").lower() for f in fields]
+                found = _header_columns(lowered)
+                if found is not None:
+                    columns = found
+                    continue
+            if len(fields) >= 9 and fields[2] == "gene":  # GTF
+                match = _GTF_NAME.search(fields[8])
+                if match:
+                    genes.append(Gene(match.group(1), normalize_chrom(fields[0]),
+                                      _int(fields[3], name, number), _int(fields[4], name, number),
+                                      fields[6]))
+                continue
+            if len(fields) >= 9 and not columns:
+                continue  # other GTF features
+            if columns is not None:
+                if len(fields) <= max(columns.values()):
+                    raise InputError("the row has fewer columns than the header",
+                                     filename=name, line=number)
+                genes.append(Gene(fields[columns["gene"]], normalize_chrom(fields[columns["chrom"]]),
+                                  _int(fields[columns["start"]], name, number),
+                                  _int(fields[columns["end"]], name, number)))
+            elif len(fields) >= 4:  # BED: 0-based start
+                genes.append(Gene(fields[3], normalize_chrom(fields[0]),
+                                  _int(fields[1], name, number) + 1, _int(fields[2], name, number)))
+            else:
+                raise InputError(
+                    "a gene table needs a header with gene, chrom, start and end columns, "
+                    "or BED (chrom, start, end, name) or GTF lines", filename=name, line=number)
+    if not genes:
+        raise InputError("the gene table lists no genes", filename=name)
+    return genes
+
+
+def _header_columns(lowered: list[str]) -> dict[str, int] | None:
+    wanted = {
+        "gene": ("gene", "symbol", "gene_name", "name", "hugo_symbol", "gene_symbol"),
+        "chrom": ("chrom", "chromosome", "chr", "seqname", "contig"),
+        "start": ("start", "chromstart", "chr_start", "gene_start", "txstart"),
+        "end": ("end", "chromend", "chr_end", "gene_end", "txend"),
+    }
+    found: dict[str, int] = {}
+    for key, names in wanted.items():
+        for index, column in enumerate(lowered):
+            if column in names:
+                found[key] = index
+                break
+    return found if len(found) == 4 else None
+
+
+def _int(value: str, name: str, line: int) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"position '{value[:40]}' is not a whole number", filename=name,
+                         line=line) from None

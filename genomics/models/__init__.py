@@ -1,0 +1,3 @@
+from .variants import CopyNumberCall, ExpressionValue, FusionCall, Variant
+
+__all__ = ["CopyNumberCall", "ExpressionValue", "FusionCall", "Variant"]

@@ -1,0 +1,101 @@
+from django.db import models
+
+
+class Variant(models.Model):
+    """One small variant of a case after splitting and normalisation, with its annotation.
+
+    Millions of rows: integer key only (never shown), identified publicly by ``variant_id``
+    (``chrom:pos:ref:alt``) within its case.
+    """
+
+    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="variants")
+    upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="variants")
+    origin = models.CharField(max_length=16, default="somatic")
+    line = models.BigIntegerField()
+    variant_id = models.CharField(max_length=300)
+    chrom = models.CharField(max_length=64)
+    pos = models.BigIntegerField()
+    ref = models.TextField()
+    alt = models.TextField()
+    original = models.TextField(blank=True)
+    filters = models.CharField(max_length=300, default="PASS")
+    passed = models.BooleanField(default=True)
+    qual = models.FloatField(null=True)
+    vaf = models.FloatField(null=True)
+    depth = models.IntegerField(null=True)
+    alt_count = models.IntegerField(null=True)
+    normal_vaf = models.FloatField(null=True)
+    normal_depth = models.IntegerField(null=True)
+    rna_vaf = models.FloatField(null=True)
+    rna_depth = models.IntegerField(null=True)
+    gene = models.CharField(max_length=64, blank=True)
+    transcript = models.CharField(max_length=64, blank=True)
+    consequence = models.CharField(max_length=300, blank=True)
+    hgvsc = models.CharField(max_length=300, blank=True)
+    hgvsp = models.CharField(max_length=300, blank=True)
+    hgvsp_short = models.CharField(max_length=300, blank=True)
+    exon = models.CharField(max_length=16, blank=True)
+    annotation_source = models.CharField(max_length=16, blank=True)
+    gene_role = models.CharField(max_length=32, blank=True)
+    hotspot = models.BooleanField(default=False)
+    oncogenicity = models.CharField(max_length=32, blank=True)
+    oncogenicity_criteria = models.JSONField(default=list, blank=True)
+    info = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["chrom", "pos", "id"]
+        indexes = [
+            # The case page pages through one case's variants sorted by position, gene or VAF.
+            models.Index(fields=["case", "chrom", "pos"], name="variant_case_position"),
+            models.Index(fields=["case", "gene"], name="variant_case_gene"),
+            models.Index(fields=["case", "vaf"], name="variant_case_vaf"),
+            models.Index(fields=["upload"], name="variant_upload"),
+        ]
+
+    def __str__(self) -> str:
+        return self.variant_id
+
+    @property
+    def consequence_terms(self) -> list[str]:
+        return [term for term in self.consequence.split(",") if term]
+
+
+class CopyNumberCall(models.Model):
+    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="copy_number")
+    upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
+    gene = models.CharField(max_length=64)
+    call = models.CharField(max_length=32)
+    copy_number = models.FloatField(null=True)
+    log2 = models.FloatField(null=True)
+    segment = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["gene"]
+        indexes = [models.Index(fields=["case", "gene"], name="cn_case_gene")]
+
+
+class FusionCall(models.Model):
+    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="fusions")
+    upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
+    gene5 = models.CharField(max_length=64)
+    gene3 = models.CharField(max_length=64)
+    breakpoint5 = models.CharField(max_length=200)
+    breakpoint3 = models.CharField(max_length=200)
+    reads = models.IntegerField(null=True)
+    caller = models.CharField(max_length=64)
+    confidence = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["gene5", "gene3"]
+        indexes = [models.Index(fields=["case"], name="fusion_case")]
+
+
+class ExpressionValue(models.Model):
+    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="expression")
+    upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
+    gene = models.CharField(max_length=64)
+    tpm = models.FloatField()
+
+    class Meta:
+        ordering = ["gene"]
+        indexes = [models.Index(fields=["case", "gene"], name="expression_case_gene")]

@@ -1,0 +1,258 @@
+"""Ingestion of an upload: stream, validate, annotate, bulk-write; all or nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+
+from core.models import BackgroundJob, Upload
+from core.services.audit import audit_record
+from core.services.jobs import job_fail, job_finish, job_progress, job_start
+from genomics.io.errors import InputError
+from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
+from genomics.services.writers import BulkWriter
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+VARIANT_COLUMNS = (
+    "case_id", "upload_id", "origin", "line", "variant_id", "chrom", "pos", "ref", "alt",
+    "original", "filters", "passed", "qual", "vaf", "depth", "alt_count", "normal_vaf",
+    "normal_depth", "gene", "transcript", "consequence", "hgvsc", "hgvsp", "hgvsp_short",
+    "exon", "annotation_source", "gene_role", "hotspot", "oncogenicity",
+    "oncogenicity_criteria", "info",
+)  # fmt: skip
+
+
+def upload_ingest(*, upload_id: int) -> None:
+    """Ingest one upload exactly once. A redelivered or concurrent duplicate task is a no-op.
+
+    Rows, the upload's record count, the analysis and the job's DONE state commit in one
+    transaction, so a worker killed half way leaves nothing behind and the retry starts clean.
+    """
+    upload = Upload.objects.select_related("job", "case", "case__site").get(pk=upload_id)
+    if upload.record_count is not None:
+        return
+    try:
+        with transaction.atomic():
+            locked = Upload.objects.select_for_update().get(pk=upload_id)
+            if locked.record_count is not None:
+                return
+            job_start(job_id=upload.job_id)
+            _delete_rows_of(upload)
+            count, log = INGESTERS[upload.kind](upload, _progress_for(upload.job_id))
+            Upload.objects.filter(pk=upload_id).update(record_count=count)
+            from tumorboard.services.analysis import analysis_run
+
+            analysis_run(case=upload.case, user=upload.created_by)
+            job_finish(job_id=upload.job_id, message=f"{count} records ingested", log=log)
+    except InputError as error:
+        job_fail(job_id=upload.job_id, error=str(error))
+        audit_record(
+            actor=upload.created_by,
+            action="refuse",
+            obj=upload,
+            site=upload.site,
+            summary=f"refused {upload.original_name}: {error}",
+        )
+    except Exception:
+        logger.exception("ingestion of upload %s failed", upload_id)
+        job_fail(
+            job_id=upload.job_id,
+            error=(
+                f"{upload.original_name}: the file could not be processed because of an internal "
+                "error; it has been logged for the administrators. Nothing was stored."
+            ),
+        )
+
+
+def _progress_for(job_id: int) -> Progress:
+    last = {"value": -1}
+
+    def report(fraction: float, message: str = "") -> None:
+        value = int(fraction * 100)
+        if value > last["value"]:
+            last["value"] = value
+            job_progress(job_id=job_id, progress=value, message=message)
+
+    return report
+
+
+def _delete_rows_of(upload: Upload) -> None:
+    if upload.kind == Upload.Kind.RNA_VCF:
+        Variant.objects.filter(case=upload.case).update(rna_vaf=None, rna_depth=None)
+    for model in (Variant, CopyNumberCall, FusionCall, ExpressionValue):
+        model.objects.filter(upload=upload).delete()
+
+
+def _estimated_lines(upload: Upload) -> int:
+    compressed = upload.original_name.endswith((".gz", ".bgz"))
+    return max(1, int(upload.size * (5 if compressed else 1) / 250))
+
+
+def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
+    from django.conf import settings
+
+    from genomics.io import vcf
+    from genomics.variant_annotation import VariantAnnotationContext
+
+    path = Path(upload.file.path)
+    options = upload.options
+    header = vcf.read_header(
+        path,
+        filename=upload.original_name,
+        tumor_sample=options.get("tumor_sample"),
+        normal_sample=options.get("normal_sample"),
+        declared_assembly=upload.case.assembly,
+    )
+    origin = "germline" if upload.kind == Upload.Kind.GERMLINE_VCF else "somatic"
+    annotate = VariantAnnotationContext(header=header, assembly=upload.case.assembly)
+    writer = BulkWriter(Variant, VARIANT_COLUMNS)
+    estimated = _estimated_lines(upload)
+    fasta = settings.DART_REFERENCE_FASTA.get(upload.case.assembly) or None
+    case_id, upload_id = upload.case_id, upload.pk
+    for call in vcf.iter_variants(
+        path, header, pass_filters=frozenset(settings.DART_PASS_FILTERS), fasta=fasta
+    ):
+        note = annotate(call)
+        writer.add(
+            (
+                case_id, upload_id, origin, call.line,
+                f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}",
+                call.chrom, call.pos, call.ref, call.alt, call.original,
+                ";".join(call.filters), call.passed, call.qual, call.vaf, call.depth,
+                call.alt_count, call.normal_vaf, call.normal_depth,
+                note.gene, note.transcript, ",".join(note.consequence), note.hgvsc, note.hgvsp,
+                note.hgvsp_short, note.exon, note.source, note.gene_role, note.hotspot,
+                note.oncogenicity, note.criteria, call.info,
+            )
+        )  # fmt: skip
+        if call.line % 20000 == 0:
+            progress(min(0.95, call.line / estimated), f"line {call.line}")
+    writer.flush()
+    _sample_register(upload, header)
+    log = list(header.warnings) + annotate.summary()
+    upload.detected = {**upload.detected, "records": writer.written, "annotation": annotate.info()}
+    Upload.objects.filter(pk=upload.pk).update(detected=upload.detected)
+    return writer.written, log
+
+
+def _ingest_rna_variants(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
+    """RNA calls confirm DNA variants: their VAF and depth are set beside the DNA values."""
+    from genomics.io import vcf
+
+    path = Path(upload.file.path)
+    header = vcf.read_header(
+        path,
+        filename=upload.original_name,
+        tumor_sample=upload.options.get("tumor_sample"),
+        declared_assembly=upload.case.assembly,
+    )
+    rna = {}
+    count = 0
+    for call in vcf.iter_variants(path, header):
+        count += 1
+        rna[f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}"] = (call.vaf, call.depth)
+    matched = 0
+    dna = Variant.objects.filter(case=upload.case, variant_id__in=list(rna)).only("id", "variant_id")
+    for variant in dna.iterator():
+        vaf, depth = rna[variant.variant_id]
+        Variant.objects.filter(pk=variant.pk).update(rna_vaf=vaf, rna_depth=depth)
+        matched += 1
+    log = list(header.warnings) + [
+        f"{matched} of {count} RNA calls confirm a DNA variant of the case."
+    ]
+    return count, log
+
+
+def _ingest_copy_number(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
+    from genomics.io.cnv import read_copy_number
+
+    tumor = upload.case.samples.filter(kind="tumor").exclude(purity=None).first()
+    result = read_copy_number(
+        Path(upload.file.path),
+        filename=upload.original_name,
+        assembly=upload.case.assembly,
+        purity=upload.options.get("purity") or (tumor.purity if tumor else None),
+        ploidy=upload.options.get("ploidy"),
+    )
+    writer = BulkWriter(
+        CopyNumberCall, ("case_id", "upload_id", "gene", "call", "copy_number", "log2", "segment")
+    )
+    for call in result.calls:
+        writer.add(
+            (upload.case_id, upload.pk, call.gene, call.call, call.copy_number, call.log2,
+             call.segment)
+        )  # fmt: skip
+    writer.flush()
+    _detected(upload, format=result.format, caller=result.caller, segments=result.segments)
+    return result.segments, list(result.warnings)
+
+
+def _ingest_fusions(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
+    from genomics.io.fusions import read_fusions
+
+    result = read_fusions(Path(upload.file.path), filename=upload.original_name)
+    writer = BulkWriter(
+        FusionCall,
+        ("case_id", "upload_id", "gene5", "gene3", "breakpoint5", "breakpoint3", "reads",
+         "caller", "confidence"),
+    )  # fmt: skip
+    for fusion in result.fusions:
+        writer.add(
+            (upload.case_id, upload.pk, fusion.gene5, fusion.gene3, fusion.breakpoint5,
+             fusion.breakpoint3, fusion.reads, fusion.caller, fusion.confidence or "")
+        )  # fmt: skip
+    writer.flush()
+    _detected(upload, format=result.format, caller=result.caller)
+    return result.records, list(result.warnings)
+
+
+def _ingest_expression(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
+    from genomics.io.expression import read_expression
+
+    result = read_expression(Path(upload.file.path), filename=upload.original_name)
+    writer = BulkWriter(ExpressionValue, ("case_id", "upload_id", "gene", "tpm"))
+    for value in result.genes:
+        writer.add((upload.case_id, upload.pk, value.gene, value.tpm))
+    writer.flush()
+    _detected(upload, format=result.format)
+    return result.records, list(result.warnings)
+
+
+def _detected(upload: Upload, **values) -> None:
+    upload.detected = {**upload.detected, **values}
+    Upload.objects.filter(pk=upload.pk).update(detected=upload.detected)
+
+
+def _sample_register(upload: Upload, header) -> None:
+    from tumorboard.services.cases import sample_ensure
+
+    assay = upload.options.get("assay") or "WES"
+    if header.tumor_sample:
+        sample_ensure(
+            case=upload.case,
+            name=header.tumor_sample,
+            kind="tumor",
+            assay=assay,
+            purity=upload.options.get("purity"),
+        )
+    if header.normal_sample:
+        sample_ensure(case=upload.case, name=header.normal_sample, kind="normal", assay=assay)
+
+
+INGESTERS = {
+    Upload.Kind.SOMATIC_VCF: _ingest_small_variants,
+    Upload.Kind.GERMLINE_VCF: _ingest_small_variants,
+    Upload.Kind.RNA_VCF: _ingest_rna_variants,
+    Upload.Kind.COPY_NUMBER: _ingest_copy_number,
+    Upload.Kind.FUSIONS: _ingest_fusions,
+    Upload.Kind.SV_VCF: _ingest_fusions,
+    Upload.Kind.EXPRESSION: _ingest_expression,
+}
+
+__all__ = ["upload_ingest", "BackgroundJob"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TumorboardConfig(AppConfig):
+    name = "tumorboard"
+    verbose_name = "Tumor board"

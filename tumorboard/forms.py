@@ -1,0 +1,33 @@
+from django import forms
+
+from core.models import Upload
+
+ONCOTREE_CODE = r"^[A-Za-z0-9_]{1,32}$"
+
+
+class CaseForm(forms.Form):
+    pseudonym = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        required=False,
+        help_text="Leave empty to generate one. Never a name or a birth date.",
+        error_messages={"invalid": "Letters, digits, '.', '_' and '-' only."},
+    )
+    tumor_type = forms.RegexField(
+        regex=ONCOTREE_CODE, required=False, help_text="OncoTree code, e.g. MEL, COADREAD, LUAD"
+    )
+    diagnosis = forms.CharField(max_length=500, required=False)
+    clinical_question = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    assembly = forms.ChoiceField(choices=[("GRCh38", "GRCh38"), ("GRCh37", "GRCh37")])
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(choices=[c for c in Upload.Kind.choices if c[0] != "imaging"])
+    file = forms.FileField()
+    tumor_sample = forms.CharField(max_length=200, required=False)
+    normal_sample = forms.CharField(max_length=200, required=False)
+    assay = forms.ChoiceField(
+        choices=[("WES", "WES"), ("WGS", "WGS"), ("panel", "Panel"), ("RNA", "RNA")],
+        required=False,
+    )
+    purity = forms.FloatField(min_value=0.0, max_value=1.0, required=False)
+    ploidy = forms.FloatField(min_value=0.5, max_value=10.0, required=False)
