@@ -2,7 +2,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 
 class LoginRequiredEverywhere(LoginRequiredMiddleware):
-    """Every page needs a login; the API authenticates itself (session or token) and answers 401/403."""
+    """Every page needs a login; the API authenticates itself (session or token, 401/403)."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith("/api/"):

@@ -28,9 +28,7 @@ is_board_member = _role(Role.BOARD_MEMBER)
 is_board_chair = _role(Role.BOARD_CHAIR)
 is_oncologist = _role(Role.ONCOLOGIST)
 is_site_admin = _role(Role.SITE_ADMIN)
-is_clinical = _role(
-    Role.MOLECULAR_BIOLOGIST, Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.ONCOLOGIST
-)
+is_clinical = _role(Role.MOLECULAR_BIOLOGIST, Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.ONCOLOGIST)
 
 rules.add_perm("tumorboard.view_case", is_clinical & same_site)
 rules.add_perm("tumorboard.add_case", is_molecular_biologist | is_oncologist)

@@ -45,8 +45,10 @@ class Alteration:
     def label(self) -> str:
         """Human-readable name, e.g. ``BRAF p.V600E``, ``ERBB2 amplification``."""
         if self.kind == MUTATION:
-            return f"{self.gene} p.{self.protein_change}" if self.protein_change else (
-                f"{self.gene} mutation"
+            return (
+                f"{self.gene} p.{self.protein_change}"
+                if self.protein_change
+                else (f"{self.gene} mutation")
             )
         if self.kind == FUSION:
             return f"{self.gene}::{self.partner}" if self.partner else f"{self.gene} fusion"

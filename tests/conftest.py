@@ -18,3 +18,43 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def test_data() -> Path:
     return TEST_DATA
+
+
+@pytest.fixture
+def site(db):
+    from tests.factories import SiteFactory
+
+    return SiteFactory(slug="home", name="Home Centre")
+
+
+@pytest.fixture
+def other_site(db):
+    from tests.factories import SiteFactory
+
+    return SiteFactory(slug="elsewhere", name="Elsewhere Centre")
+
+
+@pytest.fixture
+def users(site):
+    """One user per role at the home site, keyed by role value."""
+    from core.models import Role
+    from tests.factories import UserFactory
+
+    return {
+        role.value: UserFactory(username=f"home-{role.value}", site=site, role=role)
+        for role in Role
+    }
+
+
+@pytest.fixture
+def case(site):
+    from tests.factories import CaseFactory
+
+    return CaseFactory(site=site)
+
+
+@pytest.fixture
+def other_case(other_site):
+    from tests.factories import CaseFactory
+
+    return CaseFactory(site=other_site)

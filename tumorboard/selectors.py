@@ -1,4 +1,4 @@
-"""Reads. `cases_visible_to` is the one visibility rule; everything that shows a case goes through it."""
+"""Reads. `cases_visible_to` is the one visibility rule every view of a case goes through."""
 
 from __future__ import annotations
 

@@ -28,20 +28,47 @@ IN_FRAME_INDEL = "in_frame_indel"
 SPLICE = "splice"
 
 _THREE_TO_ONE = {
-    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
-    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
-    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
-    "Sec": "U", "Xaa": "X",
+    "Ala": "A",
+    "Arg": "R",
+    "Asn": "N",
+    "Asp": "D",
+    "Cys": "C",
+    "Gln": "Q",
+    "Glu": "E",
+    "Gly": "G",
+    "His": "H",
+    "Ile": "I",
+    "Leu": "L",
+    "Lys": "K",
+    "Met": "M",
+    "Phe": "F",
+    "Pro": "P",
+    "Ser": "S",
+    "Thr": "T",
+    "Trp": "W",
+    "Tyr": "Y",
+    "Val": "V",
+    "Ter": "*",
+    "Sec": "U",
+    "Xaa": "X",
 }
 _THREE_RE = re.compile("|".join(_THREE_TO_ONE))
 
 # Terms under which a protein change can sit at a hotspot; anything else (synonymous, UTR,
 # intron ...) is never a hotspot even when its protein position is.
-_HOTSPOT_CONSEQUENCES = frozenset({
-    "missense_variant", "stop_gained", "inframe_insertion", "inframe_deletion",
-    "protein_altering_variant", "splice_donor_variant", "splice_acceptor_variant",
-    "start_lost", "stop_lost",
-})
+_HOTSPOT_CONSEQUENCES = frozenset(
+    {
+        "missense_variant",
+        "stop_gained",
+        "inframe_insertion",
+        "inframe_deletion",
+        "protein_altering_variant",
+        "splice_donor_variant",
+        "splice_acceptor_variant",
+        "start_lost",
+        "stop_lost",
+    }
+)
 
 _SUBSTITUTION = re.compile(r"^([A-Z*])(\d+)([A-Z*=]?)$")
 _SPLICE = re.compile(r"^X(\d+)_splice$")

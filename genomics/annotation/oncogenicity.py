@@ -48,19 +48,35 @@ HOTSPOT_MIN_CHANGE_SAMPLES = 10
 OM1_MIN_COHORTS = 2
 GERMLINE_LIKE_VAF = (0.4, 0.6)
 
-NULL_TERMS = frozenset({
-    "stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant",
-    "start_lost", "transcript_ablation", "exon_loss_variant",
-})
+NULL_TERMS = frozenset(
+    {
+        "stop_gained",
+        "frameshift_variant",
+        "splice_donor_variant",
+        "splice_acceptor_variant",
+        "start_lost",
+        "transcript_ablation",
+        "exon_loss_variant",
+    }
+)
 INFRAME_TERMS = frozenset({"inframe_insertion", "inframe_deletion"})
 MISSENSE_TERMS = frozenset({"missense_variant"})
-SYNONYMOUS_TERMS = frozenset({"synonymous_variant", "stop_retained_variant",
-                              "start_retained_variant"})
-SPLICE_REGION_TERMS = frozenset({
-    "splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_region_variant",
-    "splice_polypyrimidine_tract_variant", "splice_donor_variant", "splice_acceptor_variant",
-})
-_NOT_SILENT = NULL_TERMS | INFRAME_TERMS | MISSENSE_TERMS | {"stop_lost", "protein_altering_variant"}
+SYNONYMOUS_TERMS = frozenset(
+    {"synonymous_variant", "stop_retained_variant", "start_retained_variant"}
+)
+SPLICE_REGION_TERMS = frozenset(
+    {
+        "splice_region_variant",
+        "splice_donor_5th_base_variant",
+        "splice_donor_region_variant",
+        "splice_polypyrimidine_tract_variant",
+        "splice_donor_variant",
+        "splice_acceptor_variant",
+    }
+)
+_NOT_SILENT = (
+    NULL_TERMS | INFRAME_TERMS | MISSENSE_TERMS | {"stop_lost", "protein_altering_variant"}
+)
 
 
 @dataclass(frozen=True)
@@ -182,20 +198,29 @@ def classify_oncogenicity(
 
     # OVS1 — null variant in a tumour suppressor.
     if not is_null:
-        results["OVS1"] = (False, "Not a null variant (nonsense, frameshift, canonical splice, "
-                                  "start loss).")
+        results["OVS1"] = (
+            False,
+            "Not a null variant (nonsense, frameshift, canonical splice, start loss).",
+        )
     elif gene_role in (TUMOR_SUPPRESSOR, BOTH):
-        results["OVS1"] = (True, f"Null variant in {gene}, a tumour suppressor "
-                                 f"(gene role: {gene_role}).")
+        results["OVS1"] = (
+            True,
+            f"Null variant in {gene}, a tumour suppressor (gene role: {gene_role}).",
+        )
     else:
         role_text = gene_role or "not listed"
-        results["OVS1"] = (False, f"Null variant, but {gene or 'the gene'} is not a known "
-                                  f"tumour suppressor (gene role: {role_text}).")
+        results["OVS1"] = (
+            False,
+            f"Null variant, but {gene or 'the gene'} is not a known "
+            f"tumour suppressor (gene role: {role_text}).",
+        )
 
     # OS1 — same amino-acid change as an established oncogenic variant.
     if same_change_established is None:
-        results["OS1"] = (None, "Needs a record of previously classified variants; none was "
-                                "supplied.")
+        results["OS1"] = (
+            None,
+            "Needs a record of previously classified variants; none was supplied.",
+        )
     else:
         results["OS1"] = (same_change_established, "As supplied by the caller.")
 
@@ -205,8 +230,11 @@ def classify_oncogenicity(
     elif functional == "benign":
         results["OS2"] = (False, "Functional evidence shows no oncogenic effect.")
     elif established is not None:
-        results["OS2"] = (True, f"{gene} {parsed.text if parsed else ''}: "
-                                f"{established.functional_effect} ({_pmids(established)}).")
+        results["OS2"] = (
+            True,
+            f"{gene} {parsed.text if parsed else ''}: "
+            f"{established.functional_effect} ({_pmids(established)}).",
+        )
     else:
         results["OS2"] = (None, "No functional study for this variant in DART's offline table.")
     if functional == "benign":
@@ -231,12 +259,18 @@ def classify_oncogenicity(
                     break
         if domain:
             pfam, start, end, cohorts = domain
-            results["OM1"] = (True, f"Residue {position} lies in {pfam} ({start}-{end}), a "
-                                    f"domain significantly mutated in {cohorts} IntOGen "
-                                    "cohorts.")
+            results["OM1"] = (
+                True,
+                f"Residue {position} lies in {pfam} ({start}-{end}), a "
+                f"domain significantly mutated in {cohorts} IntOGen "
+                "cohorts.",
+            )
         else:
-            results["OM1"] = (None, "No curated functional-site data offline; the residue is "
-                                    "not in an IntOGen significantly mutated domain.")
+            results["OM1"] = (
+                None,
+                "No curated functional-site data offline; the residue is "
+                "not in an IntOGen significantly mutated domain.",
+            )
 
     # OM2 — protein length change in a cancer gene.
     if is_inframe and gene_role in (ONCOGENE, TUMOR_SUPPRESSOR, BOTH):
@@ -244,8 +278,11 @@ def classify_oncogenicity(
     elif "stop_lost" in terms and gene_role in (TUMOR_SUPPRESSOR, BOTH):
         results["OM2"] = (True, f"Stop loss in {gene}, a tumour suppressor.")
     elif is_inframe or "stop_lost" in terms:
-        results["OM2"] = (False, f"Length change, but {gene or 'the gene'} has no qualifying "
-                                 f"role (gene role: {gene_role or 'not listed'}).")
+        results["OM2"] = (
+            False,
+            f"Length change, but {gene or 'the gene'} has no qualifying "
+            f"role (gene role: {gene_role or 'not listed'}).",
+        )
     else:
         results["OM2"] = (False, "No protein length change.")
 
@@ -254,20 +291,34 @@ def classify_oncogenicity(
         results["OM4"] = (other_change_established, "As supplied by the caller.")
     elif not is_missense or parsed is None or parsed.start is None:
         results["OM4"] = (False, "Applies to missense variants only.")
+    elif established is not None:
+        # The residue's evidence is the variant's own, already counted under OS2.
+        results["OM4"] = (
+            False,
+            "Not used: the variant's own functional evidence counts under OS2.",
+        )
     else:
         others = [
-            v for (g, change), v in load_established().items()
-            if g == key[0] and change != parsed.text
-            and (p := parse_protein_change(change)) is not None and p.kind == "missense"
-            and p.start == parsed.start and p.ref == parsed.ref
+            v
+            for (g, change), v in load_established().items()
+            if g == key[0]
+            and change != parsed.text
+            and (p := parse_protein_change(change)) is not None
+            and p.kind == "missense"
+            and p.start == parsed.start
+            and p.ref == parsed.ref
         ]
         if others:
             names = ", ".join(f"{o.protein_change} ({_pmids(o)})" for o in others)
-            results["OM4"] = (True, f"Established oncogenic missense at residue "
-                                    f"{parsed.start}: {names}.")
+            results["OM4"] = (
+                True,
+                f"Established oncogenic missense at residue {parsed.start}: {names}.",
+            )
         else:
-            results["OM4"] = (None, "No other established oncogenic missense at this residue "
-                                    "in DART's offline table.")
+            results["OM4"] = (
+                None,
+                "No other established oncogenic missense at this residue in DART's offline table.",
+            )
 
     # OS3 / OM3 / OP3 — Cancer Hotspots counts.
     match = hotspot_match
@@ -282,24 +333,32 @@ def classify_oncogenicity(
             for code in ("OS3", "OM3", "OP3"):
                 results[code] = (False, "Not at a Cancer Hotspots hotspot.")
     elif match.change_count is None:
-        note = (f"At a hotspot ({match.residue_count} samples at the residue), but the change "
-                "itself is not given, so its count is unknown.")
+        note = (
+            f"At a hotspot ({match.residue_count} samples at the residue), but the change "
+            "itself is not given, so its count is unknown."
+        )
         for code in ("OS3", "OM3", "OP3"):
             results[code] = (None, note)
     else:
         residues, change = match.residue_count, match.change_count
-        counts = (f"{residues} samples at the {match.type.replace('_', ' ')} hotspot, "
-                  f"{change} with this change (Cancer Hotspots).")
+        counts = (
+            f"{residues} samples at the {match.type.replace('_', ' ')} hotspot, "
+            f"{change} with this change (Cancer Hotspots)."
+        )
         frequent = change >= HOTSPOT_MIN_CHANGE_SAMPLES
         os3 = frequent and residues >= OS3_MIN_RESIDUE_SAMPLES
         results["OS3"] = (os3, counts)
         om3 = frequent and residues < OS3_MIN_RESIDUE_SAMPLES
         op3 = not frequent
         blocked = results["OM1"][0] is True or results["OM4"][0] is True
-        results["OM3"] = (om3 and not blocked, counts + (" Not used: OM1 or OM4 applies."
-                                                       if om3 and blocked else ""))
-        results["OP3"] = (op3 and not blocked, counts + (" Not used: OM1 or OM4 applies."
-                                                       if op3 and blocked else ""))
+        results["OM3"] = (
+            om3 and not blocked,
+            counts + (" Not used: OM1 or OM4 applies." if om3 and blocked else ""),
+        )
+        results["OP3"] = (
+            op3 and not blocked,
+            counts + (" Not used: OM1 or OM4 applies." if op3 and blocked else ""),
+        )
         if os3 and same_change_established:
             results["OS3"] = (False, counts + " Not used: OS1 applies.")
 
@@ -333,13 +392,18 @@ def classify_oncogenicity(
     if not is_synonymous:
         results["SBP2"] = (False, "Not a synonymous variant.")
     elif terms & SPLICE_REGION_TERMS or splice_prediction == "affected":
-        results["SBP2"] = (False, "Synonymous, but in the splice region or predicted to "
-                                  "affect splicing.")
+        results["SBP2"] = (
+            False,
+            "Synonymous, but in the splice region or predicted to affect splicing.",
+        )
     elif splice_prediction == "no_effect":
         results["SBP2"] = (True, "Synonymous; splicing predicted unaffected.")
     else:
-        results["SBP2"] = (True, "Synonymous and outside the splice region (by consequence); "
-                                 "no splice predictor or conservation score was run offline.")
+        results["SBP2"] = (
+            True,
+            "Synonymous and outside the splice region (by consequence); "
+            "no splice predictor or conservation score was run offline.",
+        )
 
     criteria = tuple(
         Criterion(
@@ -352,11 +416,15 @@ def classify_oncogenicity(
     )
     points = sum(c.points for c in criteria)
     warnings: list[str] = []
-    if vaf is not None and GERMLINE_LIKE_VAF[0] <= vaf <= GERMLINE_LIKE_VAF[1] and (
-        population_af is not None and population_af > 0
+    if (
+        vaf is not None
+        and GERMLINE_LIKE_VAF[0] <= vaf <= GERMLINE_LIKE_VAF[1]
+        and (population_af is not None and population_af > 0)
     ):
-        warnings.append(f"VAF {vaf:.2f} and presence in gnomAD suggest a germline variant; "
-                        "the standard classifies somatic variants.")
+        warnings.append(
+            f"VAF {vaf:.2f} and presence in gnomAD suggest a germline variant; "
+            "the standard classifies somatic variants."
+        )
     elif vaf is not None and vaf >= 0.95:
         warnings.append(f"VAF {vaf:.2f}: homozygous or germline origin should be excluded.")
     return OncogenicityResult(

@@ -49,9 +49,7 @@ def load_gene_roles(path: Path = GENE_ROLES_FILE) -> dict[str, GeneRole]:
             basis=row["basis"],
             intogen_roles=row["intogen_roles"],
             cancermine_oncogene_citations=int(row["cancermine_oncogene_citations"]),
-            cancermine_tumor_suppressor_citations=int(
-                row["cancermine_tumor_suppressor_citations"]
-            ),
+            cancermine_tumor_suppressor_citations=int(row["cancermine_tumor_suppressor_citations"]),
         )
     return roles
 

@@ -74,87 +74,155 @@ ONCOGENICITY_CRITERIA: dict[str, CriterionTerm] = {
     t.code: t
     for t in (
         CriterionTerm(
-            "OVS1", 8, "very strong", _O, "Null variant in a tumour suppressor",
+            "OVS1",
+            8,
+            "very strong",
+            _O,
+            "Null variant in a tumour suppressor",
             "Null variant (nonsense, frameshift, canonical +/-1 or 2 splice site, initiation "
             "codon, single- or multi-exon deletion) in a bona fide tumour suppressor gene.",
         ),
         CriterionTerm(
-            "OS1", 4, "strong", _O, "Same amino-acid change as an established oncogenic variant",
+            "OS1",
+            4,
+            "strong",
+            _O,
+            "Same amino-acid change as an established oncogenic variant",
             "Same amino acid change as a previously established oncogenic variant, regardless "
             "of the nucleotide change.",
         ),
         CriterionTerm(
-            "OS2", 4, "strong", _O, "Functional studies show an oncogenic effect",
+            "OS2",
+            4,
+            "strong",
+            _O,
+            "Functional studies show an oncogenic effect",
             "Well-established in vitro or in vivo functional studies supportive of an "
             "oncogenic effect of the variant.",
         ),
         CriterionTerm(
-            "OS3", 4, "strong", _O, "Hotspot: >=50 samples at the residue, >=10 with the change",
+            "OS3",
+            4,
+            "strong",
+            _O,
+            "Hotspot: >=50 samples at the residue, >=10 with the change",
             "Located in a cancerhotspots.org hotspot with at least 50 samples with a somatic "
             "variant at the same amino acid position, and the same amino acid change in at "
             "least 10 samples.",
         ),
         CriterionTerm(
-            "OM1", 2, "moderate", _O, "Critical part of a functional domain",
+            "OM1",
+            2,
+            "moderate",
+            _O,
+            "Critical part of a functional domain",
             "Located in a critical and well-established part of a functional domain (e.g. the "
             "active site of an enzyme).",
         ),
         CriterionTerm(
-            "OM2", 2, "moderate", _O, "Protein length change in a cancer gene",
+            "OM2",
+            2,
+            "moderate",
+            _O,
+            "Protein length change in a cancer gene",
             "Protein length changes from in-frame deletions/insertions in a known oncogene or "
             "tumour suppressor, or stop-loss variants in a known tumour suppressor.",
         ),
         CriterionTerm(
-            "OM3", 2, "moderate", _O, "Hotspot: <50 samples at the residue, >=10 with the change",
+            "OM3",
+            2,
+            "moderate",
+            _O,
+            "Hotspot: <50 samples at the residue, >=10 with the change",
             "Located in a cancerhotspots.org hotspot with fewer than 50 samples with a somatic "
             "variant at the same amino acid position, and the same amino acid change in at "
             "least 10 samples. Not used when OM1 or OM4 applies.",
         ),
         CriterionTerm(
-            "OM4", 2, "moderate", _O, "Another oncogenic missense at the same residue",
+            "OM4",
+            2,
+            "moderate",
+            _O,
+            "Another oncogenic missense at the same residue",
             "Missense variant at an amino acid residue where a different missense variant "
             "determined to be oncogenic has been documented.",
         ),
         CriterionTerm(
-            "OP1", 1, "supporting", _O, "Computational evidence supports an oncogenic effect",
+            "OP1",
+            1,
+            "supporting",
+            _O,
+            "Computational evidence supports an oncogenic effect",
             "All used lines of computational evidence support an oncogenic effect "
             "(conservation, evolutionary, splicing impact ...).",
         ),
         CriterionTerm(
-            "OP2", 1, "supporting", _O, "Gene of a malignancy with a single genetic etiology",
+            "OP2",
+            1,
+            "supporting",
+            _O,
+            "Gene of a malignancy with a single genetic etiology",
             "Somatic variant in a gene in a malignancy with a single genetic etiology (e.g. RB1 "
             "in retinoblastoma).",
         ),
         CriterionTerm(
-            "OP3", 1, "supporting", _O, "Hotspot: the change seen in fewer than 10 samples",
+            "OP3",
+            1,
+            "supporting",
+            _O,
+            "Hotspot: the change seen in fewer than 10 samples",
             "Located in a cancerhotspots.org hotspot and the particular amino acid change is "
             "seen in fewer than 10 samples. Not used when OM1 or OM4 applies.",
         ),
         CriterionTerm(
-            "OP4", 1, "supporting", _O, "Absent from population databases",
+            "OP4",
+            1,
+            "supporting",
+            _O,
+            "Absent from population databases",
             "Absent from controls (or at an extremely low frequency) in gnomAD.",
         ),
         CriterionTerm(
-            "SBVS1", -8, "very strong", _B, "Allele frequency above 5% in gnomAD",
+            "SBVS1",
+            -8,
+            "very strong",
+            _B,
+            "Allele frequency above 5% in gnomAD",
             "Minor allele frequency above 5% in gnomAD in any of the five general continental "
             "populations.",
         ),
         CriterionTerm(
-            "SBS1", -4, "strong", _B, "Allele frequency above 1% in gnomAD",
+            "SBS1",
+            -4,
+            "strong",
+            _B,
+            "Allele frequency above 1% in gnomAD",
             "Minor allele frequency above 1% in gnomAD in any of the five general continental "
             "populations (not used when SBVS1 applies).",
         ),
         CriterionTerm(
-            "SBS2", -4, "strong", _B, "Functional studies show no oncogenic effect",
+            "SBS2",
+            -4,
+            "strong",
+            _B,
+            "Functional studies show no oncogenic effect",
             "Well-established in vitro or in vivo functional studies show no oncogenic effect.",
         ),
         CriterionTerm(
-            "SBP1", -1, "supporting", _B, "Computational evidence suggests no effect",
+            "SBP1",
+            -1,
+            "supporting",
+            _B,
+            "Computational evidence suggests no effect",
             "All used lines of computational evidence suggest no effect on the gene or gene "
             "product.",
         ),
         CriterionTerm(
-            "SBP2", -1, "supporting", _B, "Synonymous change with no predicted splice effect",
+            "SBP2",
+            -1,
+            "supporting",
+            _B,
+            "Synonymous change with no predicted splice effect",
             "A synonymous (silent) variant for which splicing prediction predicts no effect on "
             "the splice consensus nor the creation of a new splice site, and the nucleotide is "
             "not highly conserved.",
@@ -175,7 +243,8 @@ GENE_ROLES: dict[str, Term] = {
     for t in (
         Term(ONCOGENE, "Oncogene", "Acts in cancer through activating (gain-of-function) change."),
         Term(
-            TUMOR_SUPPRESSOR, "Tumour suppressor",
+            TUMOR_SUPPRESSOR,
+            "Tumour suppressor",
             "Acts in cancer through loss of function (truncation, deletion, inactivation).",
         ),
         Term(BOTH, "Oncogene and tumour suppressor", "Role depends on the tissue and the change."),

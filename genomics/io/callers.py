@@ -322,40 +322,57 @@ def make_extractor(
         def allelic_depths(vals: list[str], ref: str, alt: str, ai: int, n: int) -> SampleValues:
             # Mutect2, MuSE, Scalpel, Pindel, bcftools, DRAGEN, SAGE, VarDict, HaplotypeCaller:
             # AD = REF,ALT1,ALT2...; VAF = the caller's AF (or FA) when valid, else from AD
-            parts = _get(vals, i_ad).split(",")
+            nv = len(vals)
+            parts = vals[i_ad].split(",") if i_ad < nv else ["."]
             problem = None
+            counts: list[int] = []
+            ac = None
+            total = 0
             if len(parts) == n:
-                counts = [_i(p) for p in parts]
-                ac = counts[ai]
-                total = sum(c for c in counts if c is not None)
+                try:
+                    counts = list(map(int, parts))
+                    ac = counts[ai]
+                    total = sum(counts)
+                except ValueError:  # '.' among the counts
+                    opt = [_i(p) for p in parts]
+                    ac = opt[ai]
+                    total = sum(c for c in opt if c is not None)
+                    counts = [c for c in opt if c is not None]
             else:
                 if parts != ["."]:
                     problem = (
                         f"FORMAT AD has {len(parts)} values for {n} alleles; it is not used "
                         "for VAF"
                     )
-                counts, ac, total = [], None, 0
                 if i_freq >= 0:
                     v = varscan(vals)
                     return v[0], v[1], v[2], problem
             vaf = None
-            if i_af >= 0:
-                afs = _get(vals, i_af).split(",")
+            if 0 <= i_af < nv:
+                afs = vals[i_af].split(",")
                 idx = ai - 1 if af_number == "A" or len(afs) == n - 1 else ai
                 if len(afs) == 1 and n == 2:
                     idx = 0
                 if 0 <= idx < len(afs):
-                    vaf = _f(afs[idx])
+                    try:
+                        vaf = float(afs[idx])
+                    except ValueError:
+                        vaf = None
                     if vaf is not None and not 0 <= vaf <= 1:
                         problem = (
                             f"FORMAT AF {afs[idx]} is outside 0..1; VAF taken from AD instead"
                         )
                         vaf = None
-            elif i_fa >= 0:
-                vaf = _f(_get(vals, i_fa).split(",")[0]) if n == 2 else None
+            elif 0 <= i_fa < nv and n == 2:
+                vaf = _f(vals[i_fa].split(",")[0])
             if vaf is None and ac is not None and total:
                 vaf = ac / total
-            depth = dp(vals)
+            depth = None
+            if 0 <= i_dp < nv:
+                try:
+                    depth = int(vals[i_dp])
+                except ValueError:
+                    depth = None
             if depth is None and counts:
                 depth = total
             if ac is None and i_vd >= 0 and n == 2:

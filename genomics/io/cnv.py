@@ -185,7 +185,7 @@ def read_copy_number(
         warnings.append(f"genes were looked up in the bundled GRCh37 table, which covers only "
                         f"{len(spans)} LRG genes; give a gene table for genome-wide calls")
     calls = []
-    for gene, (copy_number, log2, label, chrom, start) in sorted(
+    for gene, (copy_number, log2, label, _chrom, _start) in sorted(
         best.items(), key=lambda item: (_chrom_order(item[1][3]), item[1][4], item[0])
     ):
         call = call_for(copy_number, used_ploidy)

@@ -26,8 +26,15 @@ _ASSEMBLY_ALIASES = {
     "grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
     "grch38": "GRCh38", "hg38": "GRCh38",
 }
-# chr1 lengths tell the assemblies apart (the naming alone does not).
-CHR1_LENGTH = {249250621: "GRCh37", 248956422: "GRCh38"}
+# Chromosome lengths tell the assemblies apart (the naming alone does not).
+CONTIG_LENGTHS = {
+    "1": {249250621: "GRCh37", 248956422: "GRCh38"},
+    "2": {243199373: "GRCh37", 242193529: "GRCh38"},
+    "3": {198022430: "GRCh37", 198295559: "GRCh38"},
+    "7": {159138663: "GRCh37", 159345973: "GRCh38"},
+    "17": {81195210: "GRCh37", 83257441: "GRCh38"},
+    "X": {155270560: "GRCh37", 156040895: "GRCh38"},
+}
 _GTF_NAME = re.compile(r'gene_name "([^"]+)"')
 
 
@@ -51,10 +58,11 @@ def normalize_chrom(chrom: str) -> str:
 
 
 def assembly_from_contigs(lengths: dict[str, int]) -> str | None:
-    """GRCh37 or GRCh38 from ``##contig`` lengths (chromosome 1), or None when not decidable."""
+    """GRCh37 or GRCh38 from ``##contig`` lengths, or None when they do not say."""
     for name, length in lengths.items():
-        if normalize_chrom(name) == "1":
-            return CHR1_LENGTH.get(length)
+        known = CONTIG_LENGTHS.get(normalize_chrom(name))
+        if known and length in known:
+            return known[length]
     return None
 
 
@@ -151,41 +159,43 @@ def _read_user_table(path: Path) -> list[Gene]:
     genes: list[Gene] = []
     columns: dict[str, int] | None = None
     delimiter = "\t"
+    first = True
     with TextLines(path) as lines:
         for number, line in lines:
             if not line.strip() or line.startswith(("##", "track", "browser")):
                 continue
-            if line.startswith("#") and columns is None and number == 1 and "\t" not in line:
-                continue
-            fields = [f.strip() for f in line.split(delimiter)]
-            if number == 1 or (columns is None and not genes and line.startswith("#")):
-                if len(fields) == 1 and "," in line:
+            if first:
+                first = False
+                if "\t" not in line and "," in line:
                     delimiter = ","
-                    fields = [f.strip() for f in line.split(",")]
-                lowered = [f.lstrip("#").lower() for f in fields]
-                found = _header_columns(lowered)
+                found = _header_columns([f.strip().lstrip("#").lower()
+                                         for f in line.split(delimiter)])
                 if found is not None:
                     columns = found
                     continue
-            if len(fields) >= 9 and fields[2] == "gene":  # GTF
-                match = _GTF_NAME.search(fields[8])
-                if match:
-                    genes.append(Gene(match.group(1), normalize_chrom(fields[0]),
-                                      _int(fields[3], name, number), _int(fields[4], name, number),
-                                      fields[6]))
+            if line.startswith("#"):
                 continue
-            if len(fields) >= 9 and not columns:
-                continue  # other GTF features
+            fields = [f.strip() for f in line.split(delimiter)]
             if columns is not None:
                 if len(fields) <= max(columns.values()):
                     raise InputError("the row has fewer columns than the header",
                                      filename=name, line=number)
-                genes.append(Gene(fields[columns["gene"]], normalize_chrom(fields[columns["chrom"]]),
+                strand = fields[columns["strand"]] if "strand" in columns else "."
+                genes.append(Gene(fields[columns["gene"]],
+                                  normalize_chrom(fields[columns["chrom"]]),
                                   _int(fields[columns["start"]], name, number),
-                                  _int(fields[columns["end"]], name, number)))
-            elif len(fields) >= 4:  # BED: 0-based start
+                                  _int(fields[columns["end"]], name, number), strand))
+            elif len(fields) >= 9:  # GTF: only its gene lines
+                match = _GTF_NAME.search(fields[8])
+                if fields[2] == "gene" and match:
+                    genes.append(Gene(match.group(1), normalize_chrom(fields[0]),
+                                      _int(fields[3], name, number),
+                                      _int(fields[4], name, number), fields[6]))
+            elif len(fields) >= 4:  # BED: 0-based start, optional strand in column 6
+                strand = fields[5] if len(fields) >= 6 else "."
                 genes.append(Gene(fields[3], normalize_chrom(fields[0]),
-                                  _int(fields[1], name, number) + 1, _int(fields[2], name, number)))
+                                  _int(fields[1], name, number) + 1,
+                                  _int(fields[2], name, number), strand))
             else:
                 raise InputError(
                     "a gene table needs a header with gene, chrom, start and end columns, "
@@ -201,6 +211,7 @@ def _header_columns(lowered: list[str]) -> dict[str, int] | None:
         "chrom": ("chrom", "chromosome", "chr", "seqname", "contig"),
         "start": ("start", "chromstart", "chr_start", "gene_start", "txstart"),
         "end": ("end", "chromend", "chr_end", "gene_end", "txend"),
+        "strand": ("strand", "chr_strand"),
     }
     found: dict[str, int] = {}
     for key, names in wanted.items():
@@ -208,7 +219,7 @@ def _header_columns(lowered: list[str]) -> dict[str, int] | None:
             if column in names:
                 found[key] = index
                 break
-    return found if len(found) == 4 else None
+    return found if {"gene", "chrom", "start", "end"} <= found.keys() else None
 
 
 def _int(value: str, name: str, line: int) -> int:

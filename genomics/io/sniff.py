@@ -197,6 +197,7 @@ def _open_bcf(path: str | os.PathLike[str], filename: str) -> TextSource:
     """BCF read through pysam and rendered as VCF text, so one parser validates both."""
     import pysam
 
+    pysam.set_verbosity(0)  # no "could not load index" chatter on stderr
     try:
         vf = pysam.VariantFile(str(path))
     except (OSError, ValueError) as exc:

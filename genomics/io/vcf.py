@@ -50,8 +50,9 @@ _ASSEMBLY_ALIASES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs3
 
 _META_RE = re.compile(r"##([^=]*)=(.*)")
 _STRUCT_KV = re.compile(r'([A-Za-z0-9_.\-]+)=("(?:[^"\\]|\\.)*"|[^,>]*)')
-_KEY_RE = re.compile(r"[A-Za-z_][0-9A-Za-z_.]*")
-_CHROM_BAD = re.compile(r"[\s<>,]|^[*=#]|^$")
+_KEY_RE = re.compile(r"[A-Za-z_][0-9A-Za-z_.%]*")
+# '<' and '>' only around a whole symbolic contig name ('<1>', which vcf-validator accepts)
+_CHROM_BAD = re.compile(r"\s|,|^[*=#]|^$|^<[^<>]*$|^[^<][^<>]*[<>]|.[<>].")
 _PRIMARY = re.compile(r"(chr)?([0-9]{1,2}|X|Y|M|MT)")
 _REF_RE = re.compile(r"[ACGTNacgtn]+")
 _SIMPLE_ALT = re.compile(r"[ACGTNacgtn*]+(?:,[ACGTNacgtn*]+)*")
@@ -61,6 +62,7 @@ _ALT_ONE = re.compile(
     r"[ACGTNacgtn]+\.|\.[ACGTNacgtn]+"
 )
 _VARSCAN_ALT = re.compile(r"[ACGTN]+(?:/[ACGTN]+)+")
+_ONE_BASE = frozenset("ACGTNacgtn")
 _INT = r"[-+]?[0-9]+"
 _FLOAT = (
     r"[-+]?(?:[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?"
@@ -188,7 +190,8 @@ def _read_header_lines(src: TextSource, header: VcfHeader) -> None:
             chrom_line = line
             break
         if not line.startswith("##"):
-            if line.startswith("#") or not line.strip():
+            if line.count("\t") < 7:
+                # e.g. the rest of a Description broken over two lines, or stray text
                 _warn(header, f"line {lineno}: unexpected line in the header was ignored")
                 continue
             raise InputError(
@@ -267,9 +270,10 @@ def _read_header_lines(src: TextSource, header: VcfHeader) -> None:
         if dupes:
             raise InputError(f"sample name '{dupes[0]}' appears twice in the header; tumor and "
                              "normal cannot be told apart", filename=name, line=lineno)
-        header.samples = samples
         if not samples:
-            _warn(header, f"line {lineno}: FORMAT column without any sample column")
+            raise InputError("the #CHROM header line has a FORMAT column but no sample "
+                             "column", filename=name, line=lineno)
+        header.samples = samples
 
 
 def _detect_assembly(header: VcfHeader) -> None:
@@ -395,12 +399,13 @@ def _format_plan(fmt: str, n_alleles: int, header: VcfHeader,
         raise InputError(f"FORMAT key {dup} is listed twice", filename=name, line=lineno)
     if "GT" in keys and keys[0] != "GT":
         raise InputError("FORMAT GT must be the first key", filename=name, line=lineno)
-    allele = "|".join(str(i) for i in reversed(range(n_alleles)))
+    # ALT '.' records (reference blocks) are not range-checked: vcf-validator accepts 0|1 there
+    allele = "|".join(str(i) for i in reversed(range(n_alleles))) if n_alleles > 1 else "[0-9]+"
     parts = []
     for k in keys:
         if k == "GT":
             a = f"(?:{allele}|\\.)"
-            parts.append(f"[/|]?{a}(?:[/|]{a})*")
+            parts.append(f"[/|]?{a}(?:[/|]{a})*[/|]?")
             continue
         number, vtype = header.format_defs.get(k, (".", "String"))
         value = _TYPE_VALUE.get(vtype)
@@ -520,13 +525,9 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
     fetch = _make_fetch(fasta) if fasta else None
     if fetch is None:
         warn("no reference FASTA configured: indels were trimmed but not left-aligned")
-    keep = [k for k in INFO_KEEP]
+    keep = frozenset(INFO_KEEP)
     ann_key = header.annotation_key
-    wanted = set(keep) | set(_INFO_VAF) | ({ann_key} if ann_key else set())
-    info_re = re.compile(
-        r"(?:^|;)(" + "|".join(re.escape(k) for k in sorted(wanted, key=len, reverse=True))
-        + r")(?:=([^;]*))?(?=;|$)"
-    )
+    aux_keys = frozenset(_INFO_VAF) | ({ann_key} if ann_key else frozenset())
     info_vaf = not nsamples or ti < 0 or "TVAF" in scratch.info_defs
     plans: dict[tuple[str, int], _Plan] = {}
     filt_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
@@ -535,7 +536,7 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
     contigs = scratch.contigs
     last_chrom = None
     last_pos = 0
-    last_key: tuple[str, int, str, str] | None = None
+    last_dup: tuple[str, int, str, str] = ("", -1, "", "")
     position = src.position
     readline = src.readline
     max_line = MAX_LINE_CHARS
@@ -605,7 +606,7 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
         if pos < last_pos:
             warn(f"line {lineno}: records are not sorted by position", once="unsorted")
         last_pos = pos
-        if not ref_ok(ref):
+        if ref not in _ONE_BASE and not ref_ok(ref):
             if not ref:
                 reason = "REF is empty"
             elif "," in ref:
@@ -613,7 +614,7 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
             else:
                 reason = f"REF '{ref}' contains characters that are not bases (A, C, G, T, N)"
             raise InputError(reason, filename=name, line=lineno)
-        if simple_alt(alt):
+        if alt in _ONE_BASE or simple_alt(alt):
             alts = alt.split(",")
         elif alt == ".":
             alts = []
@@ -627,9 +628,6 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                 if not _ALT_ONE.fullmatch(a):
                     raise InputError(f"ALT '{alt}' is not valid (allele '{a}')",
                                      filename=name, line=lineno)
-        if pos == 0 and not any("[" in a or "]" in a for a in alts):
-            raise InputError("POS is 0; positions start at 1 (0 only for telomeric "
-                             "breakends)", filename=name, line=lineno)
         n_alleles = len(alts) + 1
         if squal == ".":
             qual = None
@@ -666,17 +664,26 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                 tvals = cols[ti].split(":")
             if ni >= 0:
                 nvals = cols[ni].split(":")
-        key = (chrom, pos, ref, alt)
-        if key == last_key:
+        if pos == last_dup[1] and alt == last_dup[3] and ref == last_dup[2] and \
+                chrom == last_dup[0]:
             warn(f"line {lineno}: the same variant as on the line before (duplicate record)",
                  once="dup")
-        last_key = key
+        last_dup = (chrom, pos, ref, alt)
         if not alts:
             skipped_ref_only += 1
             continue
-        infos = dict(info_re.findall(info)) if info != "." else {}
+        kept: dict[str, str] = {}
+        infos: dict[str, str] = {}
+        if info != ".":
+            for item in info.split(";"):
+                k, _, v = item.partition("=")
+                if k in keep:
+                    kept[k] = v
+                    if k in aux_keys:
+                        infos[k] = v
+                elif k in aux_keys:
+                    infos[k] = v
         annotation = infos.get(ann_key) if ann_key else None
-        kept = {k: v for k, v in infos.items() if k in keep} if infos else {}
         original = f"{chrom}:{spos}:{ref}:{alt}"
         extract = plan.extract if plan is not None else None
         for ai, a in enumerate(alts, 1):

@@ -40,10 +40,31 @@ SOURCE = Source(
     research_only=False,
 )
 COLUMNS = (
-    "id", "gene", "kind", "grain", "protein_change", "codon", "exon", "exon_change", "partner",
-    "status", "threshold", "tumor_types", "tumor_term", "excluded_tumor_types", "drugs",
-    "direction", "evidence_type", "level", "escat", "fda_approved", "ema_approved", "source",
-    "citations", "statement",
+    "id",
+    "gene",
+    "kind",
+    "grain",
+    "protein_change",
+    "codon",
+    "exon",
+    "exon_change",
+    "partner",
+    "status",
+    "threshold",
+    "tumor_types",
+    "tumor_term",
+    "excluded_tumor_types",
+    "drugs",
+    "direction",
+    "evidence_type",
+    "level",
+    "escat",
+    "fda_approved",
+    "ema_approved",
+    "preferred",
+    "source",
+    "citations",
+    "statement",
 )
 ANY_TUMOR = "*"
 
@@ -64,7 +85,10 @@ def load(path: Path | str = DEFAULT_PATH) -> tuple[Source, list[EvidenceItem]]:
     """Read a curated table: returns its :class:`Source` (version from the header) and items."""
     path = Path(path)
     source = Source(
-        name=NAME, version=read_version(path), licence=SOURCE.licence, url=SOURCE.url,
+        name=NAME,
+        version=read_version(path),
+        licence=SOURCE.licence,
+        url=SOURCE.url,
         research_only=False,
     )
     return source, list(iter_records(path, source=source))
@@ -79,8 +103,9 @@ def iter_records(
     try:
         fh = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise InputError(f"the curated table cannot be opened ({exc.strerror})",
-                         filename=path.name) from exc
+        raise InputError(
+            f"the curated table cannot be opened ({exc.strerror})", filename=path.name
+        ) from exc
     with fh:
         line_no = 0
         header: list[str] | None = None
@@ -95,20 +120,25 @@ def iter_records(
                 if missing:
                     raise InputError(
                         f"the curated table lacks the column(s) {', '.join(missing)}",
-                        filename=path.name, line=line_no,
+                        filename=path.name,
+                        line=line_no,
                     )
                 continue
             if len(row) != len(header):
                 raise InputError(
                     f"the row has {len(row)} fields where the header has {len(header)}",
-                    filename=path.name, line=line_no,
+                    filename=path.name,
+                    line=line_no,
                 )
             record = dict(zip(header, row))
             try:
                 yield from _items(record, source)
             except (ValueError, KeyError) as exc:
-                raise InputError(f"row {record.get('id', '?')} is invalid: {exc}",
-                                 filename=path.name, line=line_no) from exc
+                raise InputError(
+                    f"row {record.get('id', '?')} is invalid: {exc}",
+                    filename=path.name,
+                    line=line_no,
+                ) from exc
         if header is None:
             raise InputError("the curated table has no header row", filename=path.name)
 
@@ -132,7 +162,9 @@ def _biomarkers(r: dict[str, str]) -> list[Biomarker]:
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
     common = {
-        "gene": gene, "kind": kind, "grain": grain,
+        "gene": gene,
+        "kind": kind,
+        "grain": grain,
         "partner": r["partner"].strip() or None,
         "status": r["status"].strip() or None,
         "threshold": float(r["threshold"]) if r["threshold"].strip() else None,
@@ -178,12 +210,13 @@ def _items(r: dict[str, str], source: Source) -> Iterator[EvidenceItem]:
                     drugs=drugs,
                     direction=r["direction"].strip(),
                     evidence_type=r["evidence_type"].strip(),
-                    level_source=f"{r['evidence_type'].strip()}: {r['source'].strip()}",
+                    level_source=f"{r['evidence_type'].strip()} / {r['level'].strip()}",
                     level=r["level"].strip(),
                     escat=r["escat"].strip(),
                     fda_approved=_flag(r["fda_approved"]),
                     ema_approved=_flag(r["ema_approved"]),
+                    preferred=_flag(r["preferred"]),
                     citations=tuple(_split(r["citations"], ";")),
-                    statement=r["statement"].strip(),
+                    statement=f"{r['statement'].strip()} Source: {r['source'].strip()}.",
                     excluded_tumor_types=tuple(_split(r["excluded_tumor_types"])),
                 )

@@ -49,26 +49,52 @@ TUMOR_NARROWER = "narrower"  # evidence for a subtype of the case's type (LUAD f
 TUMOR_OFF_LABEL = "off_label"  # another tumour type, or one a tumour-agnostic label excludes
 TUMOR_UNSPECIFIED = "unspecified"  # the case has no tumour type
 TUMOR_MATCHES = (
-    TUMOR_EXACT, TUMOR_ANCESTOR, TUMOR_ANY, TUMOR_NARROWER, TUMOR_OFF_LABEL, TUMOR_UNSPECIFIED,
+    TUMOR_EXACT,
+    TUMOR_ANCESTOR,
+    TUMOR_ANY,
+    TUMOR_NARROWER,
+    TUMOR_OFF_LABEL,
+    TUMOR_UNSPECIFIED,
 )
 #: Tumour matches that count as "this tumour type" for ranking and for resistance.
 ON_LABEL = frozenset({TUMOR_EXACT, TUMOR_ANCESTOR, TUMOR_ANY})
 
 ONCOGENIC = frozenset({"oncogenic", "likely_oncogenic"})
 BENIGN = frozenset({"benign", "likely_benign"})
-TRUNCATING = frozenset({
-    "stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant",
-    "start_lost", "transcript_ablation", "exon_loss_variant",
-})
-PROTEIN_ALTERING = TRUNCATING | frozenset({
-    "missense_variant", "inframe_insertion", "inframe_deletion", "protein_altering_variant",
-    "stop_lost", "disruptive_inframe_insertion", "disruptive_inframe_deletion",
-    "conservative_inframe_insertion", "conservative_inframe_deletion",
-})
-SPLICE = frozenset({
-    "splice_acceptor_variant", "splice_donor_variant", "splice_region_variant",
-    "splice_donor_5th_base_variant", "splice_donor_region_variant", "exon_loss_variant",
-})
+TRUNCATING = frozenset(
+    {
+        "stop_gained",
+        "frameshift_variant",
+        "splice_acceptor_variant",
+        "splice_donor_variant",
+        "start_lost",
+        "transcript_ablation",
+        "exon_loss_variant",
+    }
+)
+PROTEIN_ALTERING = TRUNCATING | frozenset(
+    {
+        "missense_variant",
+        "inframe_insertion",
+        "inframe_deletion",
+        "protein_altering_variant",
+        "stop_lost",
+        "disruptive_inframe_insertion",
+        "disruptive_inframe_deletion",
+        "conservative_inframe_insertion",
+        "conservative_inframe_deletion",
+    }
+)
+SPLICE = frozenset(
+    {
+        "splice_acceptor_variant",
+        "splice_donor_variant",
+        "splice_region_variant",
+        "splice_donor_5th_base_variant",
+        "splice_donor_region_variant",
+        "exon_loss_variant",
+    }
+)
 #: Codon ranges of exons named by evidence, for alterations whose annotation gives no exon.
 #: EGFR: NM_005228 exon 18 = codons 688-728, 19 = 729-761, 20 = 762-823, 21 = 824-875.
 EXON_CODONS: dict[tuple[str, int], tuple[int, int]] = {
@@ -122,6 +148,8 @@ def match(
     seen: set[tuple[int, int]] = set()
     for alteration in alterations:
         genes = {alteration.gene.upper()}
+        if alteration.kind == BIOMARKER and alteration.gene.upper() == "MMR":
+            genes.add("MSI")  # dMMR is evidence-equivalent to MSI-H
         if alteration.partner:
             genes.add(alteration.partner.upper())
         for gene in sorted(genes):
@@ -254,13 +282,23 @@ def _exon_matches(alteration: Alteration, change: str | None, biomarker: Biomark
     if exon != biomarker.exon:
         return False
     if kind == "deletion":
-        return "del" in text or bool(consequence & {"inframe_deletion",
-                                                    "disruptive_inframe_deletion",
-                                                    "conservative_inframe_deletion"})
+        return "del" in text or bool(
+            consequence
+            & {"inframe_deletion", "disruptive_inframe_deletion", "conservative_inframe_deletion"}
+        )
     if kind == "insertion":
-        return (("ins" in text and "delins" not in text) or "dup" in text
-                or bool(consequence & {"inframe_insertion", "disruptive_inframe_insertion",
-                                       "conservative_inframe_insertion"}))
+        return (
+            ("ins" in text and "delins" not in text)
+            or "dup" in text
+            or bool(
+                consequence
+                & {
+                    "inframe_insertion",
+                    "disruptive_inframe_insertion",
+                    "conservative_inframe_insertion",
+                }
+            )
+        )
     return True
 
 

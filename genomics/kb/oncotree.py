@@ -23,7 +23,10 @@ from genomics.kb.schema import Source
 
 BUNDLED_PATH = (
     Path(__file__).resolve().parent.parent
-    / "data" / "kb" / "oncotree" / "oncotree_2025_10_03.tumor_types.tsv"
+    / "data"
+    / "kb"
+    / "oncotree"
+    / "oncotree_2025_10_03.tumor_types.tsv"
 )
 VERSION = "oncotree_2025_10_03"
 SOURCE = Source(
@@ -134,8 +137,9 @@ def load(path: Path | str = BUNDLED_PATH) -> tuple[Source, OncoTree]:
         raise InputError("this is not an OncoTree release (no TISSUE root)", filename=path.name)
     for node in nodes.values():
         if node.parent and node.parent not in nodes:
-            raise InputError(f"tumour type {node.code} names an unknown parent {node.parent}",
-                             filename=path.name)
+            raise InputError(
+                f"tumour type {node.code} names an unknown parent {node.parent}", filename=path.name
+            )
     source = Source(SOURCE.name, version, SOURCE.licence, SOURCE.url, research_only=False)
     return source, OncoTree(version=version, nodes=nodes)
 
@@ -160,21 +164,28 @@ def iter_records(path: Path | str) -> Iterator[TumorType]:
         try:
             tree = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"the OncoTree JSON is broken ({exc.msg})", filename=path.name,
-                             line=exc.lineno) from exc
+            raise InputError(
+                f"the OncoTree JSON is broken ({exc.msg})", filename=path.name, line=exc.lineno
+            ) from exc
         yield from _walk(tree, None, 0, path.name)
         return
     reader = csv.DictReader(io.StringIO(text), delimiter="\t")
     needed = {"code", "name", "parent", "level"}
     if not reader.fieldnames or not needed <= set(reader.fieldnames):
-        raise InputError("the OncoTree table needs the columns code, name, parent and level",
-                         filename=path.name, line=1)
+        raise InputError(
+            "the OncoTree table needs the columns code, name, parent and level",
+            filename=path.name,
+            line=1,
+        )
     for row in reader:
         try:
             level = int(row["level"])
         except (TypeError, ValueError) as exc:
-            raise InputError(f"level {row.get('level')!r} is not a number",
-                             filename=path.name, line=reader.line_num) from exc
+            raise InputError(
+                f"level {row.get('level')!r} is not a number",
+                filename=path.name,
+                line=reader.line_num,
+            ) from exc
         if not row["code"]:
             raise InputError("a tumour type has no code", filename=path.name, line=reader.line_num)
         former = ",".join(row.get(k) or "" for k in ("history", "precursors", "revocations"))
@@ -189,9 +200,9 @@ def iter_records(path: Path | str) -> Iterator[TumorType]:
         )
 
 
-def _walk(node: dict[str, Any], parent: str | None, level: int, filename: str) -> Iterator[
-    TumorType
-]:
+def _walk(
+    node: dict[str, Any], parent: str | None, level: int, filename: str
+) -> Iterator[TumorType]:
     if isinstance(node, dict) and "code" not in node and len(node) == 1:
         (node,) = node.values()  # the release wraps the root: {"TISSUE": {...}}
     if not isinstance(node, dict) or "code" not in node:

@@ -74,10 +74,29 @@ GRAIN_KIND = {
 EXON_CHANGES = ("deletion", "insertion", "skipping", "mutation")
 
 _AA3 = {
-    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
-    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
-    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
-    "Sec": "U", "Xaa": "X",
+    "Ala": "A",
+    "Arg": "R",
+    "Asn": "N",
+    "Asp": "D",
+    "Cys": "C",
+    "Gln": "Q",
+    "Glu": "E",
+    "Gly": "G",
+    "His": "H",
+    "Ile": "I",
+    "Leu": "L",
+    "Lys": "K",
+    "Met": "M",
+    "Phe": "F",
+    "Pro": "P",
+    "Ser": "S",
+    "Thr": "T",
+    "Trp": "W",
+    "Tyr": "Y",
+    "Val": "V",
+    "Ter": "*",
+    "Sec": "U",
+    "Xaa": "X",
 }
 _AA3_RE = re.compile("|".join(_AA3))
 _CODON_RE = re.compile(r"^([A-Z*])(\d+)")
@@ -194,7 +213,9 @@ class EvidenceItem:
     names given together (a combination is one therapy). ``level_source`` is the source's own
     scale; ``level`` the AMP/ASCO/CAP level (A–D) and ``escat`` the ESCAT tier, both as they hold
     in the evidence's own tumour type. ``citations`` are ``PMID:…`` strings or URLs.
-    ``requires`` names conditions of the statement that genomics cannot check (``HR+``).
+    ``preferred`` marks the option a cited guideline names as preferred for its setting
+    (osimertinib over first-generation EGFR inhibitors). ``requires`` names conditions of the
+    statement that genomics cannot check (``HR+``).
     """
 
     source: Source
@@ -214,6 +235,7 @@ class EvidenceItem:
     citations: tuple[str, ...] = ()
     statement: str = ""
     excluded_tumor_types: tuple[str, ...] = ()
+    preferred: bool = False
     requires: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:

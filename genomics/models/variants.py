@@ -61,7 +61,9 @@ class Variant(models.Model):
 
 
 class CopyNumberCall(models.Model):
-    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="copy_number")
+    case = models.ForeignKey(
+        "tumorboard.Case", on_delete=models.CASCADE, related_name="copy_number"
+    )
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
     gene = models.CharField(max_length=64)
     call = models.CharField(max_length=32)
@@ -72,6 +74,9 @@ class CopyNumberCall(models.Model):
     class Meta:
         ordering = ["gene"]
         indexes = [models.Index(fields=["case", "gene"], name="cn_case_gene")]
+
+    def __str__(self) -> str:
+        return f"{self.gene} {self.call}"
 
 
 class FusionCall(models.Model):
@@ -89,6 +94,9 @@ class FusionCall(models.Model):
         ordering = ["gene5", "gene3"]
         indexes = [models.Index(fields=["case"], name="fusion_case")]
 
+    def __str__(self) -> str:
+        return f"{self.gene5}::{self.gene3}"
+
 
 class ExpressionValue(models.Model):
     case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="expression")
@@ -99,3 +107,6 @@ class ExpressionValue(models.Model):
     class Meta:
         ordering = ["gene"]
         indexes = [models.Index(fields=["case", "gene"], name="expression_case_gene")]
+
+    def __str__(self) -> str:
+        return f"{self.gene} {self.tpm} TPM"

@@ -158,7 +158,9 @@ def _ingest_rna_variants(upload: Upload, progress: Progress) -> tuple[int, list[
         count += 1
         rna[f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}"] = (call.vaf, call.depth)
     matched = 0
-    dna = Variant.objects.filter(case=upload.case, variant_id__in=list(rna)).only("id", "variant_id")
+    dna = Variant.objects.filter(case=upload.case, variant_id__in=list(rna)).only(
+        "id", "variant_id"
+    )
     for variant in dna.iterator():
         vaf, depth = rna[variant.variant_id]
         Variant.objects.filter(pk=variant.pk).update(rna_vaf=vaf, rna_depth=depth)

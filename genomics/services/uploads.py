@@ -64,11 +64,13 @@ def upload_register(
     source: File | str | Path,
     original_name: str,
     options: dict | None = None,
+    dispatch: bool = True,
 ) -> Upload:
     """Store the file, check its header, and queue its ingestion after the commit.
 
     Raises InputError for a file that is refused at once (nothing is kept), DuplicateUpload when
-    the same bytes are already on the case.
+    the same bytes are already on the case. ``dispatch=False`` leaves the ingestion to the
+    caller (the ``analyze`` command runs it in-process).
     """
     if kind not in Upload.Kind.values:
         raise ValidationError(f"Unknown upload kind '{kind}'.")
@@ -119,7 +121,8 @@ def upload_register(
         if case.status != CaseStatus.DATA_UPLOADED:
             case_transition(case=case, to=CaseStatus.DATA_UPLOADED, user=user)
         upload_id = upload.pk
-        transaction.on_commit(lambda: _dispatch(upload_id))
+        if dispatch:
+            transaction.on_commit(lambda: _dispatch(upload_id))
     return upload
 
 

@@ -19,7 +19,10 @@ def _copy_text(value) -> str:
     text = str(value)
     if any(ch in text for ch in "\\\t\n\r"):
         text = (
-            text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
     return text
 

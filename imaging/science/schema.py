@@ -114,9 +114,9 @@ class ImagingReport:
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
-@lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def _validator(schema_path: Path = SCHEMA_PATH) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
@@ -167,8 +167,11 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"field {target} is required"
     if error.validator == "additionalProperties":
         return f"field {where}: {error.message}"
-    if error.validator == "anyOf" and error.schema_path and "prediction" in str(error.schema):
-        return f"field {where} needs a 'value' or a 'class'"
+    if error.validator == "anyOf" and all(
+        isinstance(sub, dict) and set(sub) == {"required"} for sub in error.validator_value
+    ):
+        options = " or ".join(f"'{sub['required'][0]}'" for sub in error.validator_value)
+        return f"field {where} needs {options}"
     return f"field {where}: {error.message}"
 
 
@@ -236,36 +239,40 @@ def _reject_constant(token: str) -> float:
     raise ValueError(f"{token} is not allowed in JSON")
 
 
-def validate_document(
-    doc: Any, *, filename: str, lines: dict[str, int] | None = None
+def _line_for(pointer: str, lines: dict[str, int] | None) -> int | None:
+    """The CSV line of the longest pointer prefix in ``lines`` (None for JSON input)."""
+    if not lines:
+        return None
+    best = None
+    for prefix in lines:
+        if (pointer == prefix or pointer.startswith(prefix + "/")) and (
+            best is None or len(prefix) > len(best)
+        ):
+            best = prefix
+    return lines[best] if best is not None else None
+
+
+def validate_with_schema(
+    doc: Any, *, schema_path: Path, filename: str, lines: dict[str, int] | None = None
 ) -> None:
-    """Raise InputError for the first problem in ``doc`` (schema first, then cross-field rules).
+    """Raise InputError naming the field (JSON pointer) of the most specific schema violation."""
+    errors = list(_validator(schema_path).iter_errors(doc))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        pointer = _pointer(error.absolute_path)
+        raise InputError(_describe(error), filename=filename, line=_line_for(pointer, lines))
+
+
+def validate_document(doc: Any, *, filename: str, lines: dict[str, int] | None = None) -> None:
+    """Raise InputError for the first problem in a predictions document (schema, then cross-field).
 
     ``lines`` maps a JSON pointer prefix (e.g. ``/lesions/0``) to a CSV line number.
     """
-
-    def line_for(pointer: str) -> int | None:
-        if not lines:
-            return None
-        best = None
-        for prefix, line in lines.items():
-            if (pointer == prefix or pointer.startswith(prefix + "/")) and (
-                best is None or len(prefix) > len(best)
-            ):
-                best = prefix
-        return lines[best] if best is not None else None
-
-    errors = sorted(
-        _validator().iter_errors(doc),
-        key=lambda e: (list(map(str, e.absolute_path)), str(e.validator)),
-    )
-    if errors:
-        # The deepest error says most (jsonschema's best_match prefers shallow ones for anyOf).
-        error = jsonschema.exceptions.best_match(errors)
-        pointer = _pointer(error.absolute_path)
-        raise InputError(_describe(error), filename=filename, line=line_for(pointer))
+    validate_with_schema(doc, schema_path=SCHEMA_PATH, filename=filename, lines=lines)
     for pointer, reason in _check_semantics(doc):
-        raise InputError(f"field {pointer}: {reason}", filename=filename, line=line_for(pointer))
+        raise InputError(
+            f"field {pointer}: {reason}", filename=filename, line=_line_for(pointer, lines)
+        )
 
 
 def load_predictions(path_or_bytes: str | Path | bytes, *, filename: str) -> ImagingReport:

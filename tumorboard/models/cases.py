@@ -38,9 +38,7 @@ class Case(BaseModel):
     assembly = models.CharField(
         max_length=8, choices=[("GRCh37", "GRCh37"), ("GRCh38", "GRCh38")], default="GRCh38"
     )
-    status = models.CharField(
-        max_length=32, choices=CaseStatus.choices, default=CaseStatus.CREATED
-    )
+    status = models.CharField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.CREATED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

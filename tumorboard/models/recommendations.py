@@ -23,7 +23,7 @@ class Analysis(BaseModel):
 
 
 class Recommendation(BaseModel):
-    """A ranked therapy option (or a resistance statement), never edited: a new analysis adds new rows."""
+    """A ranked therapy option or a resistance statement; a new analysis adds new rows."""
 
     class Kind(models.TextChoices):
         SENSITIVITY = "sensitivity", "Therapy option"

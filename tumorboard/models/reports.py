@@ -5,7 +5,8 @@ from core.models import BaseModel
 
 
 def report_path(instance: "Report", filename: str) -> str:
-    return f"reports/{instance.case.site.slug}/{instance.case.uuid}/v{instance.version}-{instance.uuid}.pdf"
+    case = instance.case
+    return f"reports/{case.site.slug}/{case.uuid}/v{instance.version}-{instance.uuid}.pdf"
 
 
 class Report(BaseModel):
@@ -51,6 +52,8 @@ class ReportSignOff(BaseModel):
     """Who signed which exact PDF bytes, and when."""
 
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="sign_off")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
     sha256 = models.CharField(max_length=64)

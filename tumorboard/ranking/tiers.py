@@ -28,20 +28,45 @@ def _index(*tiers: Tier) -> dict[str, Tier]:
 
 # --- ESCAT (ESMO Scale for Clinical Actionability of molecular Targets) -------------------------
 ESCAT = _index(
-    Tier("I-A", "I-A: ready for routine use", "Prospective randomised trials show the alteration-drug "
-         "match improves outcome in this tumour type."),
-    Tier("I-B", "I-B: ready for routine use", "Prospective non-randomised trials show clinical "
-         "benefit of the match in this tumour type."),
-    Tier("I-C", "I-C: ready for routine use (tumour-agnostic)", "Clinical trials across tumour "
-         "types (basket trials) show benefit; approved or recommended tumour-agnostically."),
-    Tier("II-A", "II-A: investigational", "Retrospective studies in this tumour type show "
-         "patients with the alteration benefit more than those without."),
-    Tier("II-B", "II-B: investigational", "Prospective trials show antitumour activity in this "
-         "tumour type, but survival benefit is not yet shown."),
-    Tier("III-A", "III-A: hypothetical target (other tumour type)", "Clinical benefit shown in "
-         "another tumour type, or for a similar alteration."),
-    Tier("III-B", "III-B: hypothetical target (similar alteration)", "Clinical benefit shown for "
-         "a similar alteration of the same gene, not this one."),
+    Tier(
+        "I-A",
+        "I-A: ready for routine use",
+        "Prospective randomised trials show the alteration-drug "
+        "match improves outcome in this tumour type.",
+    ),
+    Tier(
+        "I-B",
+        "I-B: ready for routine use",
+        "Prospective non-randomised trials show clinical benefit of the match in this tumour type.",
+    ),
+    Tier(
+        "I-C",
+        "I-C: ready for routine use (tumour-agnostic)",
+        "Clinical trials across tumour "
+        "types (basket trials) show benefit; approved or recommended tumour-agnostically.",
+    ),
+    Tier(
+        "II-A",
+        "II-A: investigational",
+        "Retrospective studies in this tumour type show "
+        "patients with the alteration benefit more than those without.",
+    ),
+    Tier(
+        "II-B",
+        "II-B: investigational",
+        "Prospective trials show antitumour activity in this "
+        "tumour type, but survival benefit is not yet shown.",
+    ),
+    Tier(
+        "III-A",
+        "III-A: hypothetical target (other tumour type)",
+        "Clinical benefit shown in another tumour type, or for a similar alteration.",
+    ),
+    Tier(
+        "III-B",
+        "III-B: hypothetical target (similar alteration)",
+        "Clinical benefit shown for a similar alteration of the same gene, not this one.",
+    ),
     Tier("IV-A", "IV-A: preclinical evidence", "Preclinical evidence of actionability only."),
     Tier("IV-B", "IV-B: in-silico evidence", "Evidence from in-silico or co-occurrence data only."),
     Tier("V", "V: co-targeting", "Evidence supports co-targeting approaches only."),
@@ -59,8 +84,12 @@ AMP_TIERS = _index(
 AMP_LEVELS = _index(
     Tier("A", "Level A", "FDA-approved therapy or professional guideline for this tumour type."),
     Tier("B", "Level B", "Well-powered studies with expert consensus for this tumour type."),
-    Tier("C", "Level C", "FDA-approved therapy for another tumour type, investigational therapy "
-         "or multiple small published studies with some consensus."),
+    Tier(
+        "C",
+        "Level C",
+        "FDA-approved therapy for another tumour type, investigational therapy "
+        "or multiple small published studies with some consensus.",
+    ),
     Tier("D", "Level D", "Preclinical trials or a few case reports without consensus."),
 )
 AMP_LEVEL_ORDER = tuple(AMP_LEVELS)  # "A" strongest
@@ -75,8 +104,12 @@ def amp_tier_for_level(level: str) -> str:
 
 # --- NCT/DKTK MASTER m-levels --------------------------------------------------------------------
 NCT_LEVELS = _index(
-    Tier("m1A", "m1A", "Same tumour entity: predictive value shown in a prospective or "
-         "retrospective study, or approval."),
+    Tier(
+        "m1A",
+        "m1A",
+        "Same tumour entity: predictive value shown in a prospective or "
+        "retrospective study, or approval.",
+    ),
     Tier("m1B", "m1B", "Same tumour entity: retrospective cohort or case-control evidence."),
     Tier("m1C", "m1C", "Same tumour entity: case reports."),
     Tier("m2A", "m2A", "Other tumour entity: prospective evidence or approval."),

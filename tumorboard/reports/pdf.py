@@ -94,8 +94,10 @@ def render_report(data: ReportData) -> bytes:
 
     story: list = [
         Paragraph(escape(data.title), STYLES["Title"]),
-        _p(f"Report version {data.version}, generated {data.generated_at} by {data.generated_by}",
-           SMALL),
+        _p(
+            f"Report version {data.version}, generated {data.generated_at} by {data.generated_by}",
+            SMALL,
+        ),
         Spacer(1, 4 * mm),
     ]
     header = Table(

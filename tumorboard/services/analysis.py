@@ -32,9 +32,14 @@ def case_alterations(*, case: Case) -> list[Alteration]:
     )
     for variant in variants.iterator():
         terms = tuple(t for t in variant.consequence.split(",") if t)
-        if terms and set(terms) <= NON_CODING and variant.oncogenicity not in (
-            "oncogenic",
-            "likely_oncogenic",
+        if (
+            terms
+            and set(terms) <= NON_CODING
+            and variant.oncogenicity
+            not in (
+                "oncogenic",
+                "likely_oncogenic",
+            )
         ):
             continue
         if variant.origin == "germline" and variant.oncogenicity not in (
@@ -55,7 +60,9 @@ def case_alterations(*, case: Case) -> list[Alteration]:
                 variant_ids=(variant.variant_id,),
             )
         )
-    for call in CopyNumberCall.objects.filter(case=case, call__in=["amplification", "deep_deletion"]):
+    for call in CopyNumberCall.objects.filter(
+        case=case, call__in=["amplification", "deep_deletion"]
+    ):
         alterations.append(
             Alteration(
                 gene=call.gene,
@@ -87,6 +94,7 @@ def case_alterations(*, case: Case) -> list[Alteration]:
 def analysis_run(*, case: Case, user=None) -> Analysis:
     """Rank therapy options for the case and store them with every version used."""
     from genomics.kb.runtime import knowledge_base_for_ranking
+
     from tumorboard.ranking.policy import rank
 
     alterations = case_alterations(case=case)

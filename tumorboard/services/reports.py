@@ -5,7 +5,8 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Case as When_, IntegerField, Max, Value, When
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Max, Value, When
 from django.utils import timezone
 
 from core.services.audit import audit_record
@@ -49,7 +50,7 @@ def report_data_build(*, case, analysis, version: int, user) -> ReportData:
         title=f"Molecular tumor board report - {case.patient.pseudonym}",
         version=version,
         generated_at=timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
-        generated_by=str(user),
+        generated_by=str(user) if user else "the analyze command",
         case_fields=[
             ("Patient (pseudonym)", case.patient.pseudonym),
             ("Site", case.site.name),

@@ -122,21 +122,32 @@ def build_hotspots(kb: Path) -> list[list[str]]:
             continue
         start, _, end = row["residue"].partition("-")
         variants = _count_list(row["variant_amino_acid"])
-        indels.append([
-            gene, "in_frame_indel", start, end or start, "", row["tumor_count"],
-            "|".join(f"{k}:{v}" for k, v in sorted(variants.items())),
-            row["q_value"], row["transcript_id"],
-        ])
+        indels.append(
+            [
+                gene,
+                "in_frame_indel",
+                start,
+                end or start,
+                "",
+                row["tumor_count"],
+                "|".join(f"{k}:{v}" for k, v in sorted(variants.items())),
+                row["q_value"],
+                row["transcript_id"],
+            ]
+        )
 
     residues: dict[tuple[str, str], dict[str, object]] = {}
     for row in _rows(kb / HOTSPOTS_V2):
         gene, position = row["Hugo_Symbol"], row["Amino_Acid_Position"]
-        entry = residues.setdefault((gene, position), {
-            "ref": row["Reference_Amino_Acid"].split(":")[0],
-            "count": row["Mutation_Count"],
-            "qvalue": row["qvalue"],
-            "variants": Counter(),
-        })
+        entry = residues.setdefault(
+            (gene, position),
+            {
+                "ref": row["Reference_Amino_Acid"].split(":")[0],
+                "count": row["Mutation_Count"],
+                "qvalue": row["qvalue"],
+                "variants": Counter(),
+            },
+        )
         variants = entry["variants"]
         assert isinstance(variants, Counter)
         for aa, count in _count_list(row["Variant_Amino_Acid"]).items():
@@ -152,10 +163,19 @@ def build_hotspots(kb: Path) -> list[list[str]]:
         else:
             kind, pos, ref = "single_residue", position, str(entry["ref"])
             variant_text = "|".join(f"{k}:{v}" for k, v in sorted(variants.items()))
-        singles.append([
-            gene, kind, pos, pos, ref, str(entry["count"]), variant_text,
-            str(entry["qvalue"]), transcripts.get(gene, ""),
-        ])
+        singles.append(
+            [
+                gene,
+                kind,
+                pos,
+                pos,
+                ref,
+                str(entry["count"]),
+                variant_text,
+                str(entry["qvalue"]),
+                transcripts.get(gene, ""),
+            ]
+        )
 
     rows = singles + indels
     rows.sort(key=lambda r: (r[0], int(r[2]), int(r[3]), r[1]))
@@ -179,8 +199,14 @@ def main(argv: list[str] | None = None) -> None:
     roles, domains = build_gene_roles(args.kb)
     _write(
         args.out / "gene_roles.tsv",
-        ["gene", "role", "basis", "intogen_roles", "cancermine_oncogene_citations",
-         "cancermine_tumor_suppressor_citations"],
+        [
+            "gene",
+            "role",
+            "basis",
+            "intogen_roles",
+            "cancermine_oncogene_citations",
+            "cancermine_tumor_suppressor_citations",
+        ],
         roles,
         "DART gene roles; IntOGen 2020-02-02 + CancerMine v47 (both CC0); see SOURCE.md",
     )
@@ -193,8 +219,17 @@ def main(argv: list[str] | None = None) -> None:
     hotspots = build_hotspots(args.kb)
     _write(
         args.out / "hotspots.tsv",
-        ["gene", "type", "start", "end", "ref", "residue_count", "variants", "qvalue",
-         "transcript"],
+        [
+            "gene",
+            "type",
+            "start",
+            "end",
+            "ref",
+            "residue_count",
+            "variants",
+            "qvalue",
+            "transcript",
+        ],
         hotspots,
         "Cancer Hotspots v2 (Chang et al. 2018) via cancerhotspots.org and Genome Nexus; "
         "ODbL 1.0; see SOURCE.md",
