@@ -125,6 +125,10 @@ def p_change(ref_prot: str, mut_prot: str, *, frameshift: bool = False) -> tuple
         stop = mut_prot.find("*", i)
         n = "?" if stop < 0 else str(stop - i + 1)
         return f"p.{THREE[ref_aa]}{pos}{THREE.get(new, 'Xaa')}fsTer{n}", "frameshift"
+    if i < n_ref and ref_prot[i] == "*":  # the stop codon itself changed
+        if i < n_mut and mut_prot[i] == "*":
+            return f"p.Ter{i + 1}=", "stop_retained"
+        return _extension(ref_prot, mut_prot, i), "stop_lost"
     # in-frame: trim the common suffix as well (prefix first gives the 3'-most change)
     j = 0
     while j < n_ref - i and j < n_mut - i and ref_prot[n_ref - 1 - j] == mut_prot[n_mut - 1 - j]:

@@ -317,7 +317,7 @@ def make_extractor(
     af_number = numbers.get("AF", "A")
     i_vd = g("VD", -1)
 
-    if ad_is_alleles:
+    if ad_is_alleles and not ("freebayes" in callers and "AO" in ix and "RO" in ix):
 
         def allelic_depths(vals: list[str], ref: str, alt: str, ai: int, n: int) -> SampleValues:
             # Mutect2, MuSE, Scalpel, Pindel, bcftools, DRAGEN, SAGE, VarDict, HaplotypeCaller:

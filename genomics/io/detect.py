@@ -143,7 +143,9 @@ def sniff(path: str | os.PathLike[str], *, filename: str | None = None) -> Layou
         head: list[tuple[int, str]] = []
         for item in lines:
             head.append(item)
-            if len(head) >= 50 or (item[1] and not item[1].startswith(("##", "@"))):
+            if len(head) >= 200 or (len(head) >= 4 and any(
+                t and not t.startswith(("##", "@")) for _, t in head
+            )):
                 break
         content = [(n, t) for n, t in head if t.strip()]
         if not content:

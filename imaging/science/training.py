@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,8 +258,15 @@ def _fit_logistic(Z: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, 
 
 
 def _fit_platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Platt scaling: p = sigmoid(a * logit + c), fitted by maximum likelihood."""
+    """Platt scaling: p = sigmoid(a * logit + c), fitted by maximum likelihood.
+
+    A negative slope would turn the model's ranking upside down; then the model carries no usable
+    signal and the calibrated output is the base rate (a = 0).
+    """
     w, c = _fit_logistic(logits.reshape(-1, 1), y, l2=0.0)
+    if w[0] <= 0:
+        rate = float(np.clip(np.mean(y), 1e-6, 1 - 1e-6))
+        return 0.0, math.log(rate / (1 - rate))
     return float(w[0]), c
 
 

@@ -20,6 +20,7 @@ NON_CODING = {
     "non_coding_transcript_exon_variant", "splice_region_variant",
 }  # fmt: skip
 EXON = re.compile(r"^(\d+)")
+TMB_MAX_UNANNOTATED = 0.05
 
 
 def case_alterations(*, case: Case) -> list[Alteration]:
@@ -91,13 +92,107 @@ def case_alterations(*, case: Case) -> list[Alteration]:
     return alterations
 
 
+def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
+    """TMB and MSI from the case's somatic small variants (nothing when there are none)."""
+    from genomics.annotation import biomarkers as bm
+
+    somatic = Variant.objects.filter(case=case, origin="somatic")
+    if not somatic.exists():
+        return [], []
+    tumor = case.samples.filter(kind="tumor").exclude(assay="RNA").first()
+    assay = tumor.assay if tumor else "WES"
+    bed = _assay_bed(case)
+    if assay == "panel" and not bed:
+        return [], []
+    fields = ("chrom", "pos", "ref", "alt", "passed", "vaf", "depth", "consequence", "info")
+    rows = somatic.values_list(*fields)
+    tmb = bm.compute_tmb(
+        (
+            bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=ok, vaf=v, depth=d,
+                        consequence=tuple(t for t in csq.split(",") if t))
+            for c, p, r, a, ok, v, d, csq, _ in rows.iterator(chunk_size=20000)
+        ),
+        assay=assay,
+        bed=bed,
+    )  # fmt: skip
+    indels = rows.exclude(ref__regex=r"^.$", alt__regex=r"^.$")
+    msi = bm.estimate_msi(
+        (
+            bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=ok, info=info or {})
+            for c, p, r, a, ok, _, _, _, info in indels.iterator(chunk_size=20000)
+        ),
+        territory_mb=tmb.territory_mb,
+        reference=_reference_fetch(case.assembly),
+    )
+    tmb_shown = {
+        "type": "TMB",
+        "value": round(tmb.value, 2),
+        "unit": tmb.unit,
+        "status": tmb.status,
+        "method": f"{tmb.mutations_counted} mutations over {tmb.territory_mb:g} Mb "
+        f"({tmb.assay}). {tmb.filters}",
+        "reference_ranges": tmb.reference_ranges,
+    }
+    unannotated = somatic.filter(passed=True, consequence="").count()
+    passed = somatic.filter(passed=True).count()
+    if passed and unannotated / passed > TMB_MAX_UNANNOTATED:
+        # Coding status is unknown for too many calls: a TMB would be an undercount.
+        tmb_shown.update(
+            value=None,
+            status="not_evaluable",
+            method=f"{unannotated} of {passed} passed somatic calls lie outside the transcript "
+            "index, so whether they change a protein is unknown; configure a full transcript "
+            "index (reference_build) to compute TMB.",
+        )
+    shown = [
+        tmb_shown,
+        {
+            "type": "MSI",
+            "value": None if msi.score is None else round(msi.score, 3),
+            "unit": msi.unit,
+            "status": msi.status,
+            "method": msi.method,
+            "limits": msi.limits,
+        },
+    ]
+    usable_tmb = tmb if tmb_shown["status"] != "not_evaluable" else None
+    return shown, bm.biomarker_alterations(usable_tmb, msi)
+
+
+def _assay_bed(case: Case) -> str | None:
+    for options in case.uploads.values_list("options", flat=True):
+        if options and options.get("bed"):
+            return options["bed"]
+    return None
+
+
+def _reference_fetch(assembly: str):
+    from django.conf import settings
+
+    path = settings.DART_REFERENCE_FASTA.get(assembly)
+    if not path:
+        return None
+    import pysam
+
+    fasta = pysam.FastaFile(path)
+    names = set(fasta.references)
+
+    def fetch(chrom: str, start: int, end: int) -> str | None:
+        for name in (chrom, chrom.removeprefix("chr"), f"chr{chrom}"):
+            if name in names:
+                return fasta.fetch(name, max(0, start), end).upper()
+        return None
+
+    return fetch
+
+
 def analysis_run(*, case: Case, user=None) -> Analysis:
     """Rank therapy options for the case and store them with every version used."""
     from genomics.kb.runtime import knowledge_base_for_ranking
-
     from tumorboard.ranking.policy import rank
 
-    alterations = case_alterations(case=case)
+    biomarkers, biomarker_alterations = case_biomarkers(case=case)
+    alterations = case_alterations(case=case) + biomarker_alterations
     kb = knowledge_base_for_ranking()
     result = rank(
         alterations=alterations,
@@ -111,6 +206,7 @@ def analysis_run(*, case: Case, user=None) -> Analysis:
             software_versions=software_versions(),
             data_versions=kb.versions,
             rules_applied=list(result.rules_applied),
+            biomarkers=biomarkers,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         rows = []

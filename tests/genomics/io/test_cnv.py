@@ -22,7 +22,8 @@ def by_gene(result):
 
 class TestRule:
     def test_thresholds_for_a_diploid_tumor(self):
-        assert [call_for(cn, 2.0) for cn in (0.0, 0.49, 1.0, 1.49, 1.5, 2.0, 2.5, 3.0, 4.9, 5.0)] == [
+        copy_numbers = (0.0, 0.49, 1.0, 1.49, 1.5, 2.0, 2.5, 3.0, 4.9, 5.0)
+        assert [call_for(cn, 2.0) for cn in copy_numbers] == [
             "deep_deletion", "deep_deletion", "loss", "loss", None, None, None, "gain", "gain",
             "amplification",
         ]
@@ -114,7 +115,6 @@ class TestAbsoluteCopyNumber:
         )
 
     def test_pcgr_allele_specific_table(self, test_data):
-        # "9 57539 1530874 0 0" -> homozygous deletion over DMRT1? no: over the genes there
         result = read_copy_number(test_data / "cnv" / "pcgr_T001-COAD.grch38.cna.tsv")
         assert result.format == "pcgr_cna"
         assert result.segments == 260

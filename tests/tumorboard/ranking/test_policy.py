@@ -13,15 +13,33 @@ from tumorboard.ranking.policy import (
 )
 
 CONTRACT_FIELDS = {
-    "rank", "therapy", "drugs", "escat", "amp_tier", "amp_level", "score", "biomarkers",
-    "variant_ids", "evidence", "rationale",
+    "rank",
+    "therapy",
+    "drugs",
+    "escat",
+    "amp_tier",
+    "amp_level",
+    "score",
+    "biomarkers",
+    "variant_ids",
+    "evidence",
+    "rationale",
 }
 RESISTANCE_FIELDS = {
-    "therapy", "drugs", "biomarkers", "variant_ids", "evidence", "rationale", "amp_tier",
-    "amp_level", "escat",
+    "therapy",
+    "drugs",
+    "biomarkers",
+    "variant_ids",
+    "evidence",
+    "rationale",
+    "amp_tier",
+    "amp_level",
+    "escat",
 }
 BRAF_V600E = Alteration(
-    "BRAF", protein_change="V600E", consequence=("missense_variant",),
+    "BRAF",
+    protein_change="V600E",
+    consequence=("missense_variant",),
     variant_ids=("chr7:140753336:A:T",),
 )
 
@@ -127,10 +145,19 @@ def test_erbb2_amplification_breast(evidence):
 
 def test_nothing_actionable_gets_no_recommendation(evidence):
     alterations = [
-        Alteration("TP53", protein_change="R249M", consequence=("missense_variant",),
-                   oncogenicity="vus", variant_ids=("chr17:7674249:C:A",)),
-        Alteration("BRAF", protein_change="V600=", consequence=("synonymous_variant",),
-                   variant_ids=("chr7:140753335:C:T",)),
+        Alteration(
+            "TP53",
+            protein_change="R249M",
+            consequence=("missense_variant",),
+            oncogenicity="vus",
+            variant_ids=("chr17:7674249:C:A",),
+        ),
+        Alteration(
+            "BRAF",
+            protein_change="V600=",
+            consequence=("synonymous_variant",),
+            variant_ids=("chr7:140753335:C:T",),
+        ),
     ]
     result = rank(alterations=alterations, evidence=evidence, tumor_type="COADREAD")
 
@@ -180,8 +207,10 @@ def test_recommendation_fields_are_the_analyze_contract(evidence):
 def test_ranking_is_deterministic(evidence):
     alterations = [BRAF_V600E, Alteration("ERBB2", kind=AMPLIFICATION)]
     runs = [
-        [r.as_dict() for r in rank(alterations=alts, evidence=evidence,
-                                   tumor_type="SKCM").recommendations]
+        [
+            r.as_dict()
+            for r in rank(alterations=alts, evidence=evidence, tumor_type="SKCM").recommendations
+        ]
         for alts in (alterations, list(reversed(alterations)))
     ]
     assert runs[0] == runs[1]
@@ -190,20 +219,30 @@ def test_ranking_is_deterministic(evidence):
 def test_imaging_only_modifies_existing_options_within_ten_percent(evidence):
     plain = rank(alterations=[BRAF_V600E], evidence=evidence, tumor_type="SKCM")
     boosted = rank(
-        alterations=[BRAF_V600E], evidence=evidence, tumor_type="SKCM",
+        alterations=[BRAF_V600E],
+        evidence=evidence,
+        tumor_type="SKCM",
         imaging=[ImagingSignal(effect=5.0, drugs=("vemurafenib", "cobimetinib"), model="m")],
     )
     before = {r.therapy: r.score for r in plain.recommendations}
     after = {r.therapy: r.score for r in boosted.recommendations}
     assert after["Vemurafenib + Cobimetinib"] == pytest.approx(
-        before["Vemurafenib + Cobimetinib"] * 1.10)
+        before["Vemurafenib + Cobimetinib"] * 1.10
+    )
     assert RULE_IMAGING in boosted.rules_applied
     # never the sole basis: a signal for an unsupported therapy creates nothing
-    nothing = rank(alterations=[], evidence=evidence, tumor_type="SKCM",
-                   imaging=[ImagingSignal(effect=1.0)])
+    nothing = rank(
+        alterations=[], evidence=evidence, tumor_type="SKCM", imaging=[ImagingSignal(effect=1.0)]
+    )
     assert nothing.recommendations == []
     # switchable off
-    off = rank(alterations=[BRAF_V600E], evidence=evidence, tumor_type="SKCM",
-               imaging=[ImagingSignal(effect=1.0)], imaging_enabled=False)
+    off = rank(
+        alterations=[BRAF_V600E],
+        evidence=evidence,
+        tumor_type="SKCM",
+        imaging=[ImagingSignal(effect=1.0)],
+        imaging_enabled=False,
+    )
     assert [r.as_dict() for r in off.recommendations] == [
-        r.as_dict() for r in plain.recommendations]
+        r.as_dict() for r in plain.recommendations
+    ]
