@@ -15,8 +15,10 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY requirements.txt .
-# torch is the CPU build; the index keeps the image small.
-RUN pip install --no-cache-dir --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
+# torch first, from the CPU-only index (the default wheel carries CUDA, several GB).
+RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu \
+        "$(grep -E '^torch==' requirements.txt)" \
+    && pip install --no-cache-dir -r requirements.txt
 
 COPY . .
 RUN groupadd --system dart && useradd --system --gid dart --home /app dart \

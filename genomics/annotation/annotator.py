@@ -296,13 +296,15 @@ class Annotator:
             return hgvsp, codon
         kend = -(-max(ce, cs + 1) // 3)
         stop_at = len(prot) - 1
+        truncated = False
         if kend > stop_at:
             mut = prot[:k] + translate(ext[3 * k : cs] + a_t + ext[ce:], to_stop=True)
         else:
             window = translate(ext[3 * k : cs] + a_t + ext[ce : 3 * kend])
             star = window.find("*")
-            mut = prot[:k] + window[: star + 1] if star >= 0 else prot[:k] + window + prot[kend:]
-        hgvsp, kind = p_change(prot, mut)
+            truncated = star >= 0
+            mut = prot[:k] + window[: star + 1] if truncated else prot[:k] + window + prot[kend:]
+        hgvsp, kind = p_change(prot, mut, truncated=truncated)
         if kind == "synonymous":
             aa = prot[k] if k < len(prot) else "*"
             if aa == "*":

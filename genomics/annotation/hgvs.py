@@ -94,13 +94,16 @@ def c_change(first: str, last: str, kind: str, ref: str, alt: str) -> str:
     return f"c.{span}delins{alt}"
 
 
-def p_change(ref_prot: str, mut_prot: str, *, frameshift: bool = False) -> tuple[str, str]:
+def p_change(
+    ref_prot: str, mut_prot: str, *, frameshift: bool = False, truncated: bool = False
+) -> tuple[str, str]:
     """Compare a reference protein and a mutant protein (both 1-letter, ending at ``*``).
 
     Returns ``(hgvsp, kind)``: ``hgvsp`` in 3-letter HGVS, ``kind`` one of synonymous,
     missense, stop_gained, stop_lost, stop_retained, start_lost, inframe_deletion,
     inframe_insertion, delins, frameshift. ``mut_prot`` without a final ``*`` means no stop
-    was found before the transcript ended (``Ter?``).
+    was found before the transcript ended (``Ter?``). ``truncated``: the change created the
+    stop that ends ``mut_prot`` (an in-frame change that stops early is not a deletion).
     """
     n_ref, n_mut = len(ref_prot), len(mut_prot)
     i = 0
@@ -129,6 +132,12 @@ def p_change(ref_prot: str, mut_prot: str, *, frameshift: bool = False) -> tuple
         if i < n_mut and mut_prot[i] == "*":
             return f"p.Ter{i + 1}=", "stop_retained"
         return _extension(ref_prot, mut_prot, i), "stop_lost"
+    if truncated:
+        if mut_prot[i] == "*":
+            return f"p.{THREE[ref_prot[i]]}{i + 1}Ter", "stop_gained"
+        last = mut_prot.index("*")
+        span = f"{THREE[ref_prot[i]]}{i + 1}_{THREE[ref_prot[last - 1]]}{last}"
+        return f"p.{span}delins{three(mut_prot[i:last])}Ter", "stop_gained"
     # in-frame: trim the common suffix as well (prefix first gives the 3'-most change)
     j = 0
     while j < n_ref - i and j < n_mut - i and ref_prot[n_ref - 1 - j] == mut_prot[n_mut - 1 - j]:
@@ -139,9 +148,6 @@ def p_change(ref_prot: str, mut_prot: str, *, frameshift: bool = False) -> tuple
         if mut_d[:1] == "*":
             return f"p.Ter{i + 1}=", "stop_retained"
         return _extension(ref_prot, mut_prot, i), "stop_lost"
-    if "*" in mut_d and "*" not in ref_d:
-        # premature stop: everything after is gone
-        return f"p.{THREE[ref_prot[i]]}{i + 1}Ter", "stop_gained"
     if not ref_d:
         return _insertion(ref_prot, mut_d, i)
     if not mut_d:

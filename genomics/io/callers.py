@@ -63,6 +63,8 @@ def detect_callers(
     mutect_version = _first(meta, "MutectVersion") or _first(meta, "Mutect Version")
     if mutect_version or "mutect2" in gatk_tools or "mutect2" in sources:
         add("mutect2", mutect_version or gatk_version("Mutect2") or gatk_version("MuTect2"))
+    if {"AO", "RO"} <= format_ids and not found:  # freeBayes-style counts, whatever the source
+        add("freebayes", None)
     if "mutect" in gatk_tools or "mutect" in meta or (
         "FA" in format_ids and "FREQ" not in format_ids and "BCOUNT" not in format_ids
         and not found

@@ -506,6 +506,7 @@ def _make_fetch(fasta: str) -> Callable[[str, int, int], str]:
 def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                pass_filters: frozenset[str], fasta: str | None) -> Iterator[VariantCall]:
     name = header.filename
+    scratch.callers = header.callers
     lineno = scratch.header_lines
     samples = scratch.samples
     nsamples = len(samples)

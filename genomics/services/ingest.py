@@ -198,7 +198,9 @@ def _ingest_copy_number(upload: Upload, progress: Progress) -> tuple[int, list[s
 def _ingest_fusions(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
     from genomics.io.fusions import read_fusions
 
-    result = read_fusions(Path(upload.file.path), filename=upload.original_name)
+    result = read_fusions(
+        Path(upload.file.path), filename=upload.original_name, assembly=upload.case.assembly
+    )
     writer = BulkWriter(
         FusionCall,
         ("case_id", "upload_id", "gene5", "gene3", "breakpoint5", "breakpoint3", "reads",

@@ -44,8 +44,8 @@ MISSING_TOKENS = ["", "nan", "NaN", "N/A", "NA", "n/a", "null", "None"]
 @dataclass(frozen=True)
 class TrainingOptions:
     folds: int = 5
-    k_features: int = 8
-    l2: float = 1.0
+    k_features: int = 20
+    l2: float = 30.0
     clip: float = 5.0
     max_missing: float = 0.1  # a candidate feature missing in more training rows is dropped
     max_row_missing: float = 0.5  # a row missing more of the features is dropped
@@ -341,6 +341,7 @@ def _metrics(y: np.ndarray, p: np.ndarray, bins: int) -> dict[str, Any]:
         "positives": int(y.sum()),
         "auc": round(auc(y, p), 4),
         "brier": round(brier(y, p), 4),
+        "brier_base_rate": round(float(np.mean(y) * (1 - np.mean(y))), 4),
         "calibration": calibration_table(y, p, bins),
     }
 
@@ -464,6 +465,12 @@ def train_model(
             f"those that exist under the same name there, but their definitions may have changed "
             f"since {pyrad_version}."
         )
+    cv_metrics = _metrics(y, cv_prob, opts.calibration_bins)
+    if cv_metrics["brier"] >= cv_metrics["brier_base_rate"]:
+        limits.append(
+            "The cross-validated Brier score is no better than always predicting the training "
+            "base rate: the features carry little prognostic signal in this cohort."
+        )
     if research_only:
         limits.append(f"Training data licence is {licence_status}: {RESEARCH_ONLY_CAVEAT}.")
     card: dict[str, Any] = {
@@ -513,7 +520,7 @@ def train_model(
                 "folds": opts.folds,
                 "feature_selection_inside_folds": True,
                 "selections": selections,
-                **_metrics(y, cv_prob, opts.calibration_bins),
+                **cv_metrics,
             },
             "apparent": {"auc": round(auc(y, train_prob), 4), "brier": round(brier(y, train_prob), 4)},
             "external": external,

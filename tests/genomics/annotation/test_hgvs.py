@@ -149,7 +149,8 @@ def test_protein_comparison_rules():
     assert p_change(ref, "MAEEK*") == ("p.Glu5del", "inframe_deletion")  # 3'-most Glu
     assert p_change(ref, "MAEEEEK*") == ("p.Glu5dup", "inframe_insertion")
     assert p_change(ref, "MAEEEGK*") == ("p.Glu5_Lys6insGly", "inframe_insertion")
-    assert p_change(ref, "MA*") == ("p.Glu3Ter", "stop_gained")
+    assert p_change(ref, "MA*", truncated=True) == ("p.Glu3Ter", "stop_gained")
+    assert p_change(ref, "MAEEE*") == ("p.Lys6del", "inframe_deletion")
     assert p_change(ref, "MAEEEKRR") == ("p.Ter7ArgextTer?", "stop_lost")
     assert p_change(ref, "MAEQ*", frameshift=True) == ("p.Glu4GlnfsTer2", "frameshift")
     assert to_short("p.Glu746_Ala750del") == "p.E746_A750del"
