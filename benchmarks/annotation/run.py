@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 import time
@@ -37,7 +38,11 @@ from genomics.annotation.pipeline import (  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "vcf"
 FILES = [
-    ("pvacseq_HCC1395_somatic.mutect2_strelka_varscan.vep105.expression.grch38.vcf.gz", "GRCh38", 105),
+    (
+        "pvacseq_HCC1395_somatic.mutect2_strelka_varscan.vep105.expression.grch38.vcf.gz",
+        "GRCh38",
+        105,
+    ),
     ("scout_643594_germline_trio.gatk36.vep_snpeff.grch37.vcf.gz", "GRCh37", 94),
     ("scout_cancer_test.freebayes_paired.vep95.grch37.vcf.gz", "GRCh37", 95),
     ("scout_tumor_only.vardict.vep94.grch37.vcf.gz", "GRCh37", 94),
@@ -52,17 +57,46 @@ EXPLANATIONS = {
     "used share the CDS but not the UTR length, so c.-N/c.*N or up/downstream distance differ.",
     "cds_model": "Different transcript model: the Ensembl transcript VEP used (GRCh37 or an "
     "older release) has a CDS that differs from the LRG/RefSeq one with the same accession.",
-    "vep_no_shift_intronic": "VEP did not 3'-shift an intronic/UTR indel across the exon "
-    "boundary that DART respects the same way (HGVS exception at exon/intron borders).",
-    "vep_legacy_hgvs": "Old VEP (< 95) HGVS conventions: no 3' shift of insertions/dups "
-    "or 'p.=' forms written differently.",
+    "reference_differs": "The assembly differs from the RefSeqGene sequence inside this CDS "
+    "(lrg_translation_check.tsv, e.g. a frameshifting reference indel in UNC93B1 on GRCh37): "
+    "DART translates the genome, VEP's RefSeq/Ensembl model corrects or differs.",
+    "vep_sv": "VEP treats this long insertion as a structural change (feature_elongation, no "
+    "HGVS); DART annotates the sequence (e.g. a FLT3 ITD as an in-frame dup).",
+    "deep_intronic": "Indel deeper in the intron than the sequence the compact index holds "
+    "(exons +- flank): DART cannot shift it 3' to the end of the repeat.",
+    "vep_mnv_splice": "Multi-base substitution touching intron +7/+8: VEP 94 reports no "
+    "splice_region_variant for it, DART does (the SO definition covers intron 3-8).",
 }
+
+
+_LEGACY_BASES = re.compile(r"(del|dup)[ACGTN]+")
+_OFFSET = re.compile(r"[+-](\d+)")
+REF_DIFFERS = SHARED.parent / "reference" / "lrg_translation_check.tsv"
+
+
+def _norm_c(c: str | None) -> str | None:
+    # VEP before 95 wrote the deleted/duplicated bases (c.100delC, c.5_7delCTAinsTTG)
+    return _LEGACY_BASES.sub(r"\1", c) if c else None
 
 
 def _norm_p(p: str | None) -> str | None:
     if not p:
         return None
-    return p.replace("%3D", "=").replace("p.(", "p.").rstrip(")")
+    p = p.replace("%3D", "=")
+    if p.endswith("(p.=)"):  # VEP < 95 synonymous: "c.81C>T(p.=)"
+        return "p.="
+    p = p.replace("p.(", "p.").rstrip(")")
+    return "p.=" if p.endswith("=") else p
+
+
+def _reference_differs() -> set[tuple[str, str]]:
+    out = set()
+    if REF_DIFFERS.exists():
+        for line in REF_DIFFERS.read_text().splitlines()[1:]:
+            f = line.split("\t")
+            if len(f) > 1 and not line.startswith("#"):
+                out.add((f[0], f[1]))
+    return out
 
 
 def _terms(terms, vep_release: int) -> frozenset[str]:
@@ -84,12 +118,19 @@ def _match(ours, vep_entries):
     return out
 
 
-def _classify(field, ours, vep, assembly):
-    o = getattr(ours, field)
-    v = getattr(vep, field)
-    if field == "hgvsc" and o and v and ("-" in o[2:4] or "*" in o or "-" in v[2:4] or "*" in v):
-        if ("*" in o) == ("*" in v) and not ours.codon:
-            return "utr_model"
+def _classify(bad, ours, vep, assembly, flank, ref_differs):
+    o = ours.hgvsc or ""
+    if any(ours.alias and ours.alias.split("t")[0] in key for key in ref_differs):
+        return "reference_differs"
+    if {"feature_elongation", "feature_truncation"} & set(vep.consequence):
+        return "vep_sv"
+    offs = [int(x) for x in _OFFSET.findall(o[2:])]
+    if offs and max(offs) >= flank - 20 and ("del" in o or "dup" in o or "ins" in o):
+        return "deep_intronic"
+    if bad == ["hgvsc"] and (o.startswith("c.-") or o.startswith("c.*")):
+        return "utr_model"
+    if bad == ["consequence"] and "delins" in o:
+        return "vep_mnv_splice"
     if assembly == "GRCh37" and vep.transcript.startswith("ENST"):
         return "cds_model"
     return "unexplained"
@@ -99,11 +140,13 @@ def agreement(verbose: bool = True) -> tuple[float, int, list]:
     compared = agreed = 0
     rows = []
     per_field = Counter()
+    ref_differs = _reference_differs()
     for name, assembly, release in FILES:
         path = SHARED / name
         if not path.exists():
             continue
         ann = default_annotator(assembly)
+        flank = ann.index.meta.get("flank", 150)
         vcf = VCF(str(path))
         try:
             desc = vcf.get_header_type("CSQ")["Description"].strip('"')
@@ -131,7 +174,7 @@ def agreement(verbose: bool = True) -> tuple[float, int, list]:
                             bad.append("gene")
                         if _terms(o.consequence, release) != _terms(v.consequence, release):
                             bad.append("consequence")
-                        if (o.hgvsc or None) != (v.hgvsc or None):
+                        if _norm_c(o.hgvsc) != _norm_c(v.hgvsc):
                             bad.append("hgvsc")
                         if _norm_p(o.hgvsp) != _norm_p(v.hgvsp):
                             bad.append("hgvsp")
@@ -139,12 +182,18 @@ def agreement(verbose: bool = True) -> tuple[float, int, list]:
                             agreed += 1
                             continue
                         per_field.update(bad)
-                        cls = _classify(bad[-1] if "hgvsc" not in bad else "hgvsc", o, v, assembly)
+                        cls = _classify(bad, o, v, assembly, flank, ref_differs)
                         rows.append(
-                            (name.split(".")[0][:28], f"{rec.CHROM}:{rec.POS}{rec.REF}>{alt}",
-                             o.transcript, v.transcript, ",".join(bad),
-                             f"{'&'.join(o.consequence)} {o.hgvsc} {o.hgvsp}",
-                             f"{'&'.join(v.consequence)} {v.hgvsc} {v.hgvsp}", cls)
+                            (
+                                name.split(".")[0][:28],
+                                f"{rec.CHROM}:{rec.POS}{rec.REF}>{alt}",
+                                o.transcript,
+                                v.transcript,
+                                ",".join(bad),
+                                f"{'&'.join(o.consequence)} {o.hgvsc} {o.hgvsp}",
+                                f"{'&'.join(v.consequence)} {v.hgvsc} {v.hgvsp}",
+                                cls,
+                            )
                         )
     rate = agreed / compared if compared else 0.0
     if verbose:
@@ -230,9 +279,11 @@ def main() -> None:
     default_annotator(args.assembly)  # load outside the timing
     rate, compared, _ = agreement()
     bare, vps, done = speed(args.assembly, args.n)
-    print(f"\nspeed on {done} generated variants ({args.assembly}): bare cyvcf2 loop "
-          f"{bare:,.0f} variants/s, with annotation {vps:,.0f} variants/s "
-          f"(ratio {vps / bare:.3f} of the bare loop)")
+    print(
+        f"\nspeed on {done} generated variants ({args.assembly}): bare cyvcf2 loop "
+        f"{bare:,.0f} variants/s, with annotation {vps:,.0f} variants/s "
+        f"(ratio {vps / bare:.3f} of the bare loop)"
+    )
     print(f"annotation agreement={rate:.4f} compared={compared} variants_per_s={vps:.0f}")
 
 

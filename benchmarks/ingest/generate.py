@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the Mutect2 header lines are reproduced verbatim)
 """Generate a realistic GATK Mutect2 4.x tumor/normal VCF (GRCh38) for the ingestion benchmark.
 
 Usage: python -m benchmarks.ingest.generate OUT.vcf[.gz] --records 1000000 --seed 1

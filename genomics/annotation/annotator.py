@@ -107,11 +107,7 @@ class Annotator:
             return []
         hi = bisect.bisect_right(starts, end)
         lo = bisect.bisect_left(starts, start - self._maxlen[chrom])
-        return [
-            t
-            for t in self._txs[chrom][lo:hi]
-            if t.end + DISTANCE >= start
-        ]
+        return [t for t in self._txs[chrom][lo:hi] if t.end + DISTANCE >= start]
 
     def annotate(self, chrom: str, pos: int, ref: str, alt: str) -> VariantAnnotation | None:
         """One VCF allele -> its annotation, or None when outside the index or not a
@@ -167,7 +163,7 @@ class Annotator:
             s, e = ex_ends[k] + 1, ex_starts[k + 1] - 1
             if ve >= s - 8 and vs <= e + 8:
                 introns.append((k, s, e))
-        for k, s, e in introns:
+        for _k, s, e in introns:
             if plus:
                 donor, acceptor, d5 = (s, s + 1), (e - 1, e), s + 4
                 dreg, ppt = (s + 2, s + 5), (e - 16, e - 2)

@@ -37,9 +37,7 @@ TERMS: tuple[Term, ...] = (
     Term("splice_donor_5th_base_variant", "SO:0001787", "LOW", "Splice donor 5th base"),
     Term("splice_region_variant", "SO:0001630", "LOW", "Splice region"),
     Term("splice_donor_region_variant", "SO:0002170", "LOW", "Splice donor region"),
-    Term(
-        "splice_polypyrimidine_tract_variant", "SO:0002169", "LOW", "Splice polypyrimidine tract"
-    ),
+    Term("splice_polypyrimidine_tract_variant", "SO:0002169", "LOW", "Splice polypyrimidine tract"),
     Term("incomplete_terminal_codon_variant", "SO:0001626", "LOW", "Incomplete terminal codon"),
     Term("start_retained_variant", "SO:0002019", "LOW", "Start retained"),
     Term("stop_retained_variant", "SO:0001567", "LOW", "Stop retained"),
@@ -48,9 +46,7 @@ TERMS: tuple[Term, ...] = (
     Term("mature_miRNA_variant", "SO:0001620", "MODIFIER", "Mature miRNA"),
     Term("5_prime_UTR_variant", "SO:0001623", "MODIFIER", "5' UTR"),
     Term("3_prime_UTR_variant", "SO:0001624", "MODIFIER", "3' UTR"),
-    Term(
-        "non_coding_transcript_exon_variant", "SO:0001792", "MODIFIER", "Non-coding exon"
-    ),
+    Term("non_coding_transcript_exon_variant", "SO:0001792", "MODIFIER", "Non-coding exon"),
     Term("intron_variant", "SO:0001627", "MODIFIER", "Intron"),
     Term("NMD_transcript_variant", "SO:0001621", "MODIFIER", "NMD transcript"),
     Term("non_coding_transcript_variant", "SO:0001619", "MODIFIER", "Non-coding transcript"),
@@ -61,7 +57,9 @@ TERMS: tuple[Term, ...] = (
     Term("TF_binding_site_variant", "SO:0001782", "MODIFIER", "TF binding site"),
     Term("regulatory_region_ablation", "SO:0001894", "MODIFIER", "Regulatory region ablation"),
     Term(
-        "regulatory_region_amplification", "SO:0001891", "MODIFIER",
+        "regulatory_region_amplification",
+        "SO:0001891",
+        "MODIFIER",
         "Regulatory region amplification",
     ),
     Term("regulatory_region_variant", "SO:0001566", "MODIFIER", "Regulatory region"),

@@ -165,18 +165,24 @@ class TranscriptIndex:
             raise ValueError(f"{path.name} is not a DART transcript index")
         if data.get("format_version", 0) > FORMAT_VERSION:
             raise ValueError(f"{path.name} was written by a newer DART (index format too new)")
-        genome = Genome(
-            {c: [(s, q) for s, q in segs] for c, segs in data["sequence"].items()}
-        )
+        genome = Genome({c: [(s, q) for s, q in segs] for c, segs in data["sequence"].items()})
         txs = []
         for r in data["transcripts"]:
             exons = tuple((r["exons"][i], r["exons"][i + 1]) for i in range(0, len(r["exons"]), 2))
             t = Transcript(
-                id=r["id"], gene=r["gene"], chrom=r["chrom"], strand=r["strand"], exons=exons,
-                cds_start=r.get("cds_start"), cds_end=r.get("cds_end"),
-                biotype=r.get("biotype", "protein_coding"), alias=r.get("alias"),
-                mane_select=r.get("mane_select", False), canonical=r.get("canonical", False),
-                mane_ids=tuple(r.get("mane_ids", ())), exon_labels=tuple(r.get("labels", ())),
+                id=r["id"],
+                gene=r["gene"],
+                chrom=r["chrom"],
+                strand=r["strand"],
+                exons=exons,
+                cds_start=r.get("cds_start"),
+                cds_end=r.get("cds_end"),
+                biotype=r.get("biotype", "protein_coding"),
+                alias=r.get("alias"),
+                mane_select=r.get("mane_select", False),
+                canonical=r.get("canonical", False),
+                mane_ids=tuple(r.get("mane_ids", ())),
+                exon_labels=tuple(r.get("labels", ())),
             )
             t.seq = _splice(genome, t)
             txs.append(t)
@@ -383,9 +389,13 @@ def build_index(
         if raw.strand < 0:
             labels.reverse()
         rec = {
-            "id": tid, "gene": gene, "chrom": chrom, "strand": raw.strand,
+            "id": tid,
+            "gene": gene,
+            "chrom": chrom,
+            "strand": raw.strand,
             "exons": [x for ex in exons for x in ex],
-            "biotype": a.get("transcript_biotype") or a.get("transcript_type")
+            "biotype": a.get("transcript_biotype")
+            or a.get("transcript_type")
             or ("protein_coding" if raw.cds else "non_coding"),
         }
         if alias:
@@ -397,8 +407,8 @@ def build_index(
             rec["cds_end"] = max(e for _, e in raw.cds)
         tags = a.get("tag", "")
         hit = mane_map.get(tid.split(".")[0])
-        rec["mane_select"] = "MANE_Select" in tags or "MANE Select" in tags or bool(
-            hit and hit[0] == "MANE Select"
+        rec["mane_select"] = (
+            "MANE_Select" in tags or "MANE Select" in tags or bool(hit and hit[0] == "MANE Select")
         )
         if hit:
             rec["mane_ids"] = hit[1]
@@ -431,8 +441,10 @@ def build_index(
         "version": version or date.today().isoformat(),
         "assembly": assembly,
         "built_from": {
-            "gtf": gtf.name, "gtf_sha256": _sha256(gtf),
-            "fasta": fasta.name, "mane": Path(mane).name if mane else None,
+            "gtf": gtf.name,
+            "gtf_sha256": _sha256(gtf),
+            "fasta": fasta.name,
+            "mane": Path(mane).name if mane else None,
         },
         "flank": flank,
         "genes": sorted({r["gene"] for r in records}),

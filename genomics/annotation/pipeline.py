@@ -106,9 +106,23 @@ def _from_csq(value, fields, alt, allele_index, mane) -> list[TranscriptAnnotati
     c = {
         n: _col(fields, n)
         for n in (
-            "Allele", "Consequence", "IMPACT", "SYMBOL", "Feature_type", "Feature", "BIOTYPE",
-            "EXON", "INTRON", "HGVSc", "HGVSp", "Protein_position", "CANONICAL",
-            "MANE_SELECT", "MANE", "ALLELE_NUM", "Gene",
+            "Allele",
+            "Consequence",
+            "IMPACT",
+            "SYMBOL",
+            "Feature_type",
+            "Feature",
+            "BIOTYPE",
+            "EXON",
+            "INTRON",
+            "HGVSc",
+            "HGVSp",
+            "Protein_position",
+            "CANONICAL",
+            "MANE_SELECT",
+            "MANE",
+            "ALLELE_NUM",
+            "Gene",
         )
     }
     entries = [e.split("|") for e in value.split(",")]
@@ -153,8 +167,17 @@ def _from_ann(value, fields, alt, mane) -> list[TranscriptAnnotation]:
     c = {
         n: _col(fields, n)
         for n in (
-            "Allele", "Annotation", "Annotation_Impact", "Gene_Name", "Feature_Type",
-            "Feature_ID", "Transcript_BioType", "Rank", "HGVS.c", "HGVS.p", "AA.pos / AA.length",
+            "Allele",
+            "Annotation",
+            "Annotation_Impact",
+            "Gene_Name",
+            "Feature_Type",
+            "Feature_ID",
+            "Transcript_BioType",
+            "Rank",
+            "HGVS.c",
+            "HGVS.p",
+            "AA.pos / AA.length",
         )
     }
     out = []
@@ -167,8 +190,10 @@ def _from_ann(value, fields, alt, mane) -> list[TranscriptAnnotation]:
             continue
         terms = so.sort_terms(so.normalise_term(t) for t in _get(p, c["Annotation"]).split("&"))
         rank = _get(p, c["Rank"]) or None
-        intronic = terms and terms[0] in ("intron_variant", "splice_region_variant") and (
-            "exon" not in " ".join(terms)
+        intronic = (
+            terms
+            and terms[0] in ("intron_variant", "splice_region_variant")
+            and ("exon" not in " ".join(terms))
         )
         hgvsp = _get(p, c["HGVS.p"]) or None
         transcript = _get(p, c["Feature_ID"])
@@ -197,8 +222,13 @@ def _from_eff(value, fields, mane) -> list[TranscriptAnnotation]:
     c = {
         n: _col(fields, n)
         for n in (
-            "Effect_Impact", "Amino_Acid_change", "Gene_Name", "Gene_BioType",
-            "Transcript", "Exon", "Codon_Change",
+            "Effect_Impact",
+            "Amino_Acid_change",
+            "Gene_Name",
+            "Gene_BioType",
+            "Transcript",
+            "Exon",
+            "Codon_Change",
         )
     }
     out = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,16 +52,60 @@ SOURCE = Source(name=NAME, version="unknown", licence=LICENCE, url=URL, research
 LEGACY_NAME = "MOAlmanac legacy"
 
 REFERENCED_TABLES = (
-    "about", "statements", "propositions", "biomarkers", "diseases", "therapies",
-    "therapy_groups", "indications", "documents", "genes", "urls",
+    "about",
+    "statements",
+    "propositions",
+    "biomarkers",
+    "diseases",
+    "therapies",
+    "therapy_groups",
+    "indications",
+    "documents",
+    "genes",
+    "urls",
 )
 #: Tumour suppressors whose "oncogenic / pathogenic variants" mean loss of function.
-TUMOR_SUPPRESSORS = frozenset({
-    "APC", "ARID1A", "ATM", "ATR", "BAP1", "BARD1", "BRCA1", "BRCA2", "BRIP1", "CDH1", "CDK12",
-    "CDKN2A", "CHEK1", "CHEK2", "FANCA", "FANCL", "MLH1", "MRE11", "MSH2", "MSH6", "NBN", "NF1",
-    "NF2", "PALB2", "PMS2", "PTEN", "RAD51B", "RAD51C", "RAD51D", "RAD54L", "RB1", "SMARCB1",
-    "STK11", "TP53", "TSC1", "TSC2", "VHL",
-})
+TUMOR_SUPPRESSORS = frozenset(
+    {
+        "APC",
+        "ARID1A",
+        "ATM",
+        "ATR",
+        "BAP1",
+        "BARD1",
+        "BRCA1",
+        "BRCA2",
+        "BRIP1",
+        "CDH1",
+        "CDK12",
+        "CDKN2A",
+        "CHEK1",
+        "CHEK2",
+        "FANCA",
+        "FANCL",
+        "MLH1",
+        "MRE11",
+        "MSH2",
+        "MSH6",
+        "NBN",
+        "NF1",
+        "NF2",
+        "PALB2",
+        "PMS2",
+        "PTEN",
+        "RAD51B",
+        "RAD51C",
+        "RAD51D",
+        "RAD54L",
+        "RB1",
+        "SMARCB1",
+        "STK11",
+        "TP53",
+        "TSC1",
+        "TSC2",
+        "VHL",
+    }
+)
 #: NCIt-coded diseases of the referenced release, mapped to OncoTree codes.
 NCIT_TO_ONCOTREE = {
     "ncit:C132146": None,  # Any solid tumor: tumour-agnostic
@@ -83,9 +128,14 @@ LEGACY_LEVELS = {
     "Inferential": (tiers.PRECLINICAL, "D", "IV-B"),
 }
 _TRUNCATING_ANNOTATIONS = {"Nonsense", "Frameshift", "Splice Site"}
+#: Tumour types named in the "not indicated for" limitation of a tumour-agnostic label.
+LIMITATION_TERMS = {"colorectal": "COADREAD"}
+_NOT_INDICATED = re.compile(r"not indicated for ([^.]*)", re.IGNORECASE)
 
 
-def load(path: Path | str, *, oncotree: OncoTree | None = None) -> tuple[Source, list[EvidenceItem]]:
+def load(
+    path: Path | str, *, oncotree: OncoTree | None = None
+) -> tuple[Source, list[EvidenceItem]]:
     """Read a MOAlmanac download: a directory (``referenced/`` and/or the legacy file inside),
     the ``referenced`` directory itself, or the legacy JSON file.
 
@@ -127,7 +177,8 @@ def _locate(path: Path) -> tuple[Path | None, Path | None]:
     if referenced_dir is None and legacy_file is None:
         raise InputError(
             "the directory holds neither referenced/statements.json nor "
-            "molecular-oncology-almanac.json", filename=str(path),
+            "molecular-oncology-almanac.json",
+            filename=str(path),
         )
     return referenced_dir, legacy_file
 
@@ -146,8 +197,9 @@ def _read_json(path: Path) -> Any:
             raw = gzip.decompress(raw)
         return json.loads(raw.decode("utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputError(f"the JSON is broken ({exc.msg})", filename=path.name,
-                         line=exc.lineno) from exc
+        raise InputError(
+            f"the JSON is broken ({exc.msg})", filename=path.name, line=exc.lineno
+        ) from exc
     except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
         raise InputError(f"the file cannot be read ({exc})", filename=path.name) from exc
 
@@ -158,7 +210,7 @@ def _resolve_tumor(code: str | None, tree: OncoTree) -> str | None:
     return tree.resolve(code) or code
 
 
-# --- referenced release -----------------------------------------------------------------------------
+# --- referenced release
 def _load_referenced(folder: Path, tree: OncoTree) -> tuple[Source, list[EvidenceItem]]:
     tables: dict[str, Any] = {}
     for table in REFERENCED_TABLES:
@@ -174,17 +226,18 @@ def _load_referenced(folder: Path, tree: OncoTree) -> tuple[Source, list[Evidenc
     try:
         return source, list(_referenced_items(tables, source, tree))
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"the MOAlmanac release is inconsistent ({exc!r})",
-                         filename=str(folder)) from exc
+        raise InputError(
+            f"the MOAlmanac release is inconsistent ({exc!r})", filename=str(folder)
+        ) from exc
 
 
 def _by_id(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-def _referenced_items(tables: dict[str, Any], source: Source, tree: OncoTree) -> Iterator[
-    EvidenceItem
-]:
+def _referenced_items(
+    tables: dict[str, Any], source: Source, tree: OncoTree
+) -> Iterator[EvidenceItem]:
     propositions = _by_id(tables["propositions"])
     biomarkers = _by_id(tables["biomarkers"])
     diseases = _by_id(tables["diseases"])
@@ -198,8 +251,11 @@ def _referenced_items(tables: dict[str, Any], source: Source, tree: OncoTree) ->
         proposition = propositions[statement["proposition_id"]]
         if proposition.get("predicate") not in ("predictSensitivityTo", "predictResistanceTo"):
             continue
-        direction = (tiers.SENSITIVITY if proposition["predicate"] == "predictSensitivityTo"
-                     else tiers.RESISTANCE)
+        direction = (
+            tiers.SENSITIVITY
+            if proposition["predicate"] == "predictSensitivityTo"
+            else tiers.RESISTANCE
+        )
         if statement.get("direction") == "disputes":
             continue
         markers = [biomarkers[i] for i in proposition["biomarkers"]]
@@ -235,6 +291,11 @@ def _referenced_items(tables: dict[str, Any], source: Source, tree: OncoTree) ->
         if indication.get("initial_approval_url") and not citations:
             citations.append(indication["initial_approval_url"])
         approval_date = indication.get("initial_approval_date") or ""
+        excluded = (
+            _label_exclusions(str(indication.get("indication") or ""))
+            if (tumor_type is None)
+            else ()
+        )
         level_source = f"Approval ({(agent or 'regulator').upper()}"
         level_source += f", {approval_date})" if approval_date else ")"
         yield EvidenceItem(
@@ -254,13 +315,25 @@ def _referenced_items(tables: dict[str, Any], source: Source, tree: OncoTree) ->
             ema_approved=agent == "ema",
             citations=tuple(dict.fromkeys(citations)),
             statement=statement.get("description") or "",
+            excluded_tumor_types=excluded,
             requires=requires,
         )
 
 
-def _referenced_biomarker(marker: dict[str, Any], genes: dict[Any, dict[str, Any]]) -> (
-    Biomarker | None
-):
+def _label_exclusions(text: str) -> tuple[str, ...]:
+    """OncoTree codes a tumour-agnostic label's limitation of use excludes ("… is not indicated
+    for … colorectal cancer")."""
+    found = []
+    for limitation in _NOT_INDICATED.findall(text):
+        for term, code in LIMITATION_TERMS.items():
+            if term in limitation.lower() and code not in found:
+                found.append(code)
+    return tuple(found)
+
+
+def _referenced_biomarker(
+    marker: dict[str, Any], genes: dict[Any, dict[str, Any]]
+) -> Biomarker | None:
     ext = {e["name"]: e["value"] for e in marker.get("extensions", [])}
     kind = ext.get("biomarker_type")
     symbols = [genes[g]["name"] for g in marker.get("genes") or [] if g in genes]
@@ -275,8 +348,13 @@ def _referenced_biomarker(marker: dict[str, Any], genes: dict[Any, dict[str, Any
         if str(ext.get("classification")).lower() != "high":
             return None
         threshold = ext.get("minimum_mutations_per_megabase")
-        return Biomarker("TMB", BIOMARKER, TMB, status="high",
-                         threshold=float(threshold) if threshold is not None else 10.0)
+        return Biomarker(
+            "TMB",
+            BIOMARKER,
+            TMB,
+            status="high",
+            threshold=float(threshold) if threshold is not None else 10.0,
+        )
     if not symbols:
         return None
     gene = symbols[0]
@@ -319,15 +397,20 @@ def _variant_biomarker(
         return Biomarker(gene, MUTATION, PROTEIN_CHANGE, protein_change=change)
     exon_number = _exon_number(exon)
     if exon_number is not None and annotation in ("Deletion", "Insertion", "Splice Site"):
-        exon_change = {"Deletion": "deletion", "Insertion": "insertion",
-                       "Splice Site": "skipping"}[annotation]
+        exon_change = {"Deletion": "deletion", "Insertion": "insertion", "Splice Site": "skipping"}[
+            annotation
+        ]
         return Biomarker(gene, MUTATION, EXON, exon=exon_number, exon_change=exon_change)
     if annotation in _TRUNCATING_ANNOTATIONS or pathogenic:
         return Biomarker(gene, MUTATION, LOSS_OF_FUNCTION)
     if gene in TUMOR_SUPPRESSORS and not activating:
         return Biomarker(gene, MUTATION, LOSS_OF_FUNCTION)
-    return Biomarker(gene, MUTATION, GENE_MUTATION,
-                     requires_oncogenic=requires_oncogenic or annotation != "Missense")
+    return Biomarker(
+        gene,
+        MUTATION,
+        GENE_MUTATION,
+        requires_oncogenic=requires_oncogenic or annotation != "Missense",
+    )
 
 
 def _exon_number(value: Any) -> int | None:
@@ -339,12 +422,13 @@ def _drug(name: str) -> str:
     return " ".join(name.strip().lower().split())
 
 
-# --- legacy file --------------------------------------------------------------------------------------
+# --- legacy file
 def _load_legacy(path: Path, tree: OncoTree) -> tuple[Source, list[EvidenceItem]]:
     data = _read_json(path)
     if not isinstance(data, list) or (data and not isinstance(data[0], dict)):
-        raise InputError("the legacy MOAlmanac file is not a list of assertions",
-                         filename=path.name)
+        raise InputError(
+            "the legacy MOAlmanac file is not a list of assertions", filename=path.name
+        )
     dates = [str(a.get("last_updated") or "") for a in data if isinstance(a, dict)]
     version = f"legacy {max(dates)}" if any(dates) else "legacy"
     source = Source(LEGACY_NAME, version, LICENCE, URL, research_only=False)
@@ -433,6 +517,11 @@ def _legacy_biomarker(a: dict[str, Any]) -> Biomarker | None:
         return Biomarker("MSI", BIOMARKER, MSI, status="MSI-H")
     if feature == "Mutational Burden" and str(a.get("classification")).lower() == "high":
         per_mb = a.get("mutations_per_mb")
-        return Biomarker("TMB", BIOMARKER, TMB, status="high",
-                         threshold=float(per_mb) if per_mb not in (None, "") else 10.0)
+        return Biomarker(
+            "TMB",
+            BIOMARKER,
+            TMB,
+            status="high",
+            threshold=float(per_mb) if per_mb not in (None, "") else 10.0,
+        )
     return None  # signatures, knockdowns, aneuploidy: not matched on alterations

@@ -40,6 +40,8 @@ def header_check(*, kind: str, path: str | Path, filename: str, case: Case, opti
             normal_sample=options.get("normal_sample") or None,
             declared_assembly=case.assembly if kind != Upload.Kind.SV_VCF else None,
         )
+        if kind in (Upload.Kind.SOMATIC_VCF, Upload.Kind.RNA_VCF):
+            vcf.require_tumor_sample(header)
         return {
             "format": "vcf",
             "caller": header.caller,

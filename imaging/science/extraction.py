@@ -151,7 +151,8 @@ def _radiomics_extractor(params: dict[str, Any], *, filename: str) -> Any:
     from radiomics import featureextractor  # heavy import, only when extracting
 
     try:
-        return featureextractor.RadiomicsFeatureExtractor(copy.deepcopy(params))
+        with _quiet_radiomics():
+            return featureextractor.RadiomicsFeatureExtractor(copy.deepcopy(params))
     except Exception as exc:  # pykwalify raises its own SchemaError types
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
@@ -573,13 +574,15 @@ def _filtered_image_count(params: dict[str, Any]) -> int:
 @contextlib.contextmanager
 def _quiet_radiomics() -> Iterator[None]:
     """PyRadiomics logs routine notes as warnings on stderr; keep them out of the job logs."""
-    radiomics_logger = logging.getLogger("radiomics")
-    level = radiomics_logger.level
-    radiomics_logger.setLevel(logging.ERROR)
+    loggers = [logging.getLogger(name) for name in ("radiomics", "pykwalify")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
     try:
         yield
     finally:
-        radiomics_logger.setLevel(level)
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
 
 
 def extract_features(

@@ -22,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--genes", help="comma-separated symbols, or a file with one a line")
         parser.add_argument("--mane", help="MANE summary file, to flag MANE Select transcripts")
         parser.add_argument("--name", help="index name recorded as provenance")
-        parser.add_argument("--version", dest="index_version", help="index version")
-        parser.add_argument("--out", help="output file (default: dart_transcripts.<assembly>.json.gz)")
+        parser.add_argument("--index-version", help="index version (default: today's date)")
+        parser.add_argument("--out", help="default: dart_transcripts.<assembly>.json.gz")
 
     def handle(self, *args, **opts):
         genes = None
@@ -37,8 +37,14 @@ class Command(BaseCommand):
         out = Path(opts["out"] or f"dart_transcripts.{opts['assembly']}.json.gz")
         try:
             path = build_index(
-                assembly=opts["assembly"], gtf=opts["gtf"], fasta=opts["fasta"], out=out,
-                genes=genes, mane=opts["mane"], name=opts["name"], version=opts["index_version"],
+                assembly=opts["assembly"],
+                gtf=opts["gtf"],
+                fasta=opts["fasta"],
+                out=out,
+                genes=genes,
+                mane=opts["mane"],
+                name=opts["name"],
+                version=opts["index_version"],
             )
         except (OSError, ValueError) as exc:
             raise CommandError(f"Could not build the index: {exc}") from exc

@@ -31,13 +31,17 @@ def test_splice_donor_and_acceptor(tp53):
 
 def test_splice_region_terms(tp53):
     assert tp53(7674854, "C", "G").consequence == (
-        "splice_donor_5th_base_variant", "intron_variant",
+        "splice_donor_5th_base_variant",
+        "intron_variant",
     )
     assert tp53(7674300, "A", "T").consequence == (
-        "splice_polypyrimidine_tract_variant", "intron_variant",
+        "splice_polypyrimidine_tract_variant",
+        "intron_variant",
     )
     assert tp53(7676630, "A", "T").consequence == (
-        "splice_region_variant", "splice_polypyrimidine_tract_variant", "intron_variant",
+        "splice_region_variant",
+        "splice_polypyrimidine_tract_variant",
+        "intron_variant",
     )
     # last exonic base of exon 6 (c.672) is missense/synonymous plus splice region
     last = tp53(7674859, "C", "T")
@@ -64,5 +68,6 @@ def test_vocabulary_order_and_legacy_mapping():
     assert so.impact(["missense_variant", "splice_region_variant"]) == "MODERATE"
     assert so.normalise_term("NON_SYNONYMOUS_CODING") == "missense_variant"
     assert so.legacy_terms(["splice_donor_region_variant", "intron_variant"]) == {
-        "splice_region_variant", "intron_variant",
+        "splice_region_variant",
+        "intron_variant",
     }

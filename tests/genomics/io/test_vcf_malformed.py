@@ -25,7 +25,7 @@ _PLOIDY = ("PL/GL count vs ploidy is a Number=G mismatch in a field DART does no
 _V44 = ("VCF 4.4 structural-variant/phasing semantics (CICN, SVLEN, PSL/PSO/PSQ) that a "
         "small-variant reader does not use; the values parse, so the file is accepted")
 
-DEVIATIONS: dict[str, tuple[str, str]] = {
+_CANDIDATES: dict[str, tuple[str, str]] = {
     **{f"vcf-validator/{v}/failed/failed_body_sample_{n}.vcf": ("ACCEPT", _NUMBER)
        for v in ("v4.1", "v4.2", "v4.3", "v4.4") for n in ("004", "005", "006", "010")},
     **{f"vcf-validator/{v}/failed/failed_body_samples_ploidy_00{n}.vcf": ("ACCEPT", _PLOIDY)
@@ -57,6 +57,9 @@ def _rows() -> list[dict[str, str]]:
 
 
 ROWS = _rows()
+_LISTED = {r["path_in_malformed"] for r in ROWS}
+# (v4.1 has no failed_body_sample_010, so the pattern is narrowed to the files that exist)
+DEVIATIONS = {k: v for k, v in _CANDIDATES.items() if k in _LISTED}
 
 
 def _verdict(path: Path) -> tuple[str, str]:
@@ -109,7 +112,7 @@ def test_validator_passed_files_are_all_accepted(shared_data):
     ("handmade/empty_zero_bytes.vcf.gz", "empty"),
     ("handmade/truncated_bgzip.vcf.gz", "truncated"),
     ("handmade/gzip_bomb_896MiB_header_line.vcf.gz", "longer than"),
-    ("handmade/line_of_10MB.vcf.gz", "line 3"),
+    ("handmade/line_of_10MB.vcf.gz", "line 75: the line is longer than 8 MiB"),
     ("handmade/duplicated_chrom_line.vcf", "bcftools concat"),
     ("handmade/duplicated_sample_names.vcf", "'NORMAL' appears twice"),
     ("handmade/pos_non_numeric.vcf", "POS '12,345'"),
