@@ -183,9 +183,13 @@ def generate_mutect2_vcf(path: str, n_records: int, seed: int = 1) -> str:
                 continue
             step = max(length // (share + 1), 2)
             pos = 10000
-            for _ in range(share):
+            last = length - 20  # room for the longest REF (9 bases) before the contig end
+            for k in range(share):
                 pos += rnd.randint(1, 2 * step - 1) if step > 2 else 1
-                out.write(_record(rnd, chrom, min(pos, length - 20)))
+                # leave one position for each record still to come, so positions never repeat
+                # (clamping at the contig end used to emit the same record twice)
+                pos = min(pos, last - (share - 1 - k))
+                out.write(_record(rnd, chrom, pos))
             written += share
     if path.endswith(".gz"):
         import pysam

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -94,6 +95,14 @@ def upload_register(
         )
         upload_store(upload=upload, source=source)
         try:
+            from_server = isinstance(source, (str, Path))
+            if not from_server and upload.size > settings.DART_MAX_UPLOAD_BYTES:
+                raise InputError(
+                    f"the file is {upload.size:,} bytes, above the limit of "
+                    f"{settings.DART_MAX_UPLOAD_BYTES:,} bytes; register it from the import "
+                    "folder instead",
+                    filename=original_name,
+                )
             existing = (
                 Upload.objects.filter(case=case, sha256=upload.sha256, kind=kind)
                 .exclude(job__state="failed")

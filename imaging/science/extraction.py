@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import re
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -245,8 +246,10 @@ def _detect_format(path: Path, filename: str) -> str:
         for order in ("little", "big"):
             sizeof_hdr = int.from_bytes(head[:4], order)  # type: ignore[arg-type]
             if sizeof_hdr == 348 and head[344:348] == b"n+1\x00":
+                _check_nifti_complete(path, filename, head, order, version=1)
                 return "NIfTI"
             if sizeof_hdr == 540 and head[4:8] == b"n+2\x00":
+                _check_nifti_complete(path, filename, head, order, version=2)
                 return "NIfTI"
             if sizeof_hdr == 348 and head[344:348] == b"ni1\x00":
                 raise InputError(
@@ -257,6 +260,40 @@ def _detect_format(path: Path, filename: str) -> str:
         "the file is not an NRRD or NIfTI image (DART reads .nrrd, .nii and .nii.gz)",
         filename=filename,
     )
+
+
+def _check_nifti_complete(path: Path, filename: str, head: bytes, order: str, *, version: int) -> None:
+    """ITK fills a truncated NIfTI with zeros without complaint; check the length ourselves."""
+    endian = "<" if order == "little" else ">"
+    if version == 1:
+        dims = struct.unpack(endian + "8h", head[40:56])
+        bitpix = struct.unpack(endian + "h", head[72:74])[0]
+        offset = int(struct.unpack(endian + "f", head[108:112])[0])
+    else:
+        dims = struct.unpack(endian + "8q", head[16:80])
+        bitpix = struct.unpack(endian + "h", head[14:16])[0]
+        offset = struct.unpack(endian + "q", head[168:176])[0]
+    ndim = dims[0]
+    if not 1 <= ndim <= 7 or bitpix <= 0 or any(d < 1 for d in dims[1 : ndim + 1]):
+        raise InputError("the NIfTI header is damaged (impossible dimensions)", filename=filename)
+    voxels = math.prod(dims[1 : ndim + 1])
+    if voxels > MAX_VOXELS:
+        raise InputError(
+            f"the image has {voxels:,} voxels; DART accepts at most {MAX_VOXELS:,}", filename=filename
+        )
+    expected = max(offset, 348) + voxels * bitpix // 8
+    length = 0
+    try:
+        opener = gzip.open if _is_gzip(path) else open
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            while chunk := fh.read(4 * 1024 * 1024):
+                length += len(chunk)
+                if length >= expected:
+                    break
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError("the NIfTI pixel data is damaged or truncated", filename=filename) from exc
+    if length < expected:
+        raise InputError("the NIfTI pixel data is damaged or truncated", filename=filename)
 
 
 def _check_nrrd_header(path: Path, filename: str) -> None:
@@ -725,5 +762,9 @@ def largest_slice_png(
     )
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(
+        buffer,
+        format="png",
+        metadata={"Title": "DART largest lesion slice", "Description": f"slice index {z} (0-based)"},
+    )
     return buffer.getvalue()

@@ -70,7 +70,11 @@ API = [
 # fmt: on
 
 
-def _cells(table):
+def _cells(table) -> list:
+    return list(_iter_cells(table))
+
+
+def _iter_cells(table):
     for name, method, url, own, other, _anonymous in table:
         for role, expected in zip(ROLES, own):
             yield pytest.param(name, method, url, role, "own", expected, id=f"{name}-{role}-own")
@@ -81,7 +85,11 @@ def _cells(table):
                 )
 
 
-def _anonymous_cells(table):
+def _anonymous_cells(table) -> list:
+    return list(_iter_anonymous_cells(table))
+
+
+def _iter_anonymous_cells(table):
     for name, method, url, _own, _other, anonymous in table:
         yield pytest.param(name, method, url, anonymous, id=f"{name}-anonymous")
 
@@ -100,6 +108,7 @@ def _site_objects(site, chair):
         original_name="tumor.vcf",
         sha256="0" * 64,
         size=0,
+        detected={"format": "vcf", "caller": "mutect2"},
         job=job,
     )
     ready = CaseFactory(site=site, status=CaseStatus.READY_FOR_BOARD)

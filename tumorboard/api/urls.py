@@ -5,8 +5,10 @@ from tumorboard.api import views
 urlpatterns = [
     path("cases/", views.CaseListCreate.as_view(), name="api-case-list"),
     path("cases/<uuid:case_uuid>/", views.CaseDetail.as_view(), name="api-case-detail"),
+    path("cases/<uuid:case_uuid>/result/", views.CaseResult.as_view(), name="api-case-result"),
     path("cases/<uuid:case_uuid>/status/", views.CaseTransition.as_view(), name="api-case-status"),
     path("cases/<uuid:case_uuid>/uploads/", views.UploadListCreate.as_view(), name="api-uploads"),
+    path("cases/<uuid:case_uuid>/imports/", views.ImportCreate.as_view(), name="api-imports"),
     path("cases/<uuid:case_uuid>/variants/", views.VariantList.as_view(), name="api-variants"),
     path(
         "cases/<uuid:case_uuid>/recommendations/",

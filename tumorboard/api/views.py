@@ -10,7 +10,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.models import Upload
 from core.services.audit import audit_record
+from core.services.uploads import import_path_resolve
 from genomics import selectors as genomics_selectors
 from genomics.models import Variant
 from genomics.services.uploads import upload_register
@@ -138,6 +140,41 @@ class UploadListCreate(APIView):
         return Response(UploadOutput(upload).data, status=status.HTTP_201_CREATED)
 
 
+class ImportInput(serializers.Serializer):
+    path = serializers.CharField(max_length=1000, help_text="relative to DART_IMPORT_ROOT")
+    kind = serializers.ChoiceField(choices=[c for c in Upload.Kind.values if c != "imaging"])
+    tumor_sample = serializers.CharField(max_length=200, required=False)
+    normal_sample = serializers.CharField(max_length=200, required=False)
+    assay = serializers.ChoiceField(choices=["WES", "WGS", "panel", "RNA"], required=False)
+    purity = serializers.FloatField(min_value=0, max_value=1, required=False)
+    ploidy = serializers.FloatField(min_value=0.5, max_value=10, required=False)
+
+
+class ImportCreate(APIView):
+    """Register a large file already on the server, under the configured import folder."""
+
+    @extend_schema(request=ImportInput, responses={201: UploadOutput})
+    def post(self, request, case_uuid):
+        case = selectors.case_get(user=request.user, case_uuid=case_uuid)
+        require(request.user, "tumorboard.upload_data", case)
+        data = ImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        try:
+            path = import_path_resolve(values.pop("path"))
+        except (PermissionError, FileNotFoundError) as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        upload = upload_register(
+            user=request.user,
+            case=case,
+            kind=values.pop("kind"),
+            source=path,
+            original_name=path.name,
+            options=values,
+        )
+        return Response(UploadOutput(upload).data, status=status.HTTP_201_CREATED)
+
+
 class UploadDetail(APIView):
     @extend_schema(responses=UploadOutput)
     def get(self, request, upload_uuid):
@@ -251,3 +288,16 @@ class ReportPdf(APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="report-v{report.version}.pdf"'
         return response
+
+
+class CaseResult(APIView):
+    """The same document the ``analyze`` command writes (tumorboard/schemas)."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, case_uuid):
+        from tumorboard.results import case_result
+
+        case = selectors.case_get(user=request.user, case_uuid=case_uuid)
+        require(request.user, "tumorboard.view_case", case)
+        audit_record(actor=request.user, action="view", obj=case, summary=f"API result {case.uuid}")
+        return Response(case_result(case=case))
