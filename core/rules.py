@@ -38,3 +38,10 @@ rules.add_perm("tumorboard.generate_report", (is_board_chair | is_oncologist) & 
 rules.add_perm("tumorboard.sign_report", is_board_chair & same_site)
 rules.add_perm("tumorboard.download_report", is_clinical & same_site)
 rules.add_perm("core.view_audit", is_site_admin)
+
+# Imaging: uploading imaging data is a lab task; the model registry is shared by the consortium,
+# so registering a model (an executable program) is left to site admins and molecular biologists.
+rules.add_perm("imaging.upload_imaging", is_molecular_biologist & same_site)
+rules.add_perm("imaging.view_imaging", is_clinical & same_site)
+rules.add_perm("imaging.register_model", is_site_admin | is_molecular_biologist)
+rules.add_perm("imaging.view_models", is_clinical | is_site_admin)

@@ -22,7 +22,8 @@ class CaseForm(forms.Form):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=[c for c in Upload.Kind.choices if c[0] != "imaging"])
-    file = forms.FileField()
+    # The reader refuses an empty file with a message that names it (the form would not).
+    file = forms.FileField(allow_empty_file=True)
     tumor_sample = forms.CharField(max_length=200, required=False)
     normal_sample = forms.CharField(max_length=200, required=False)
     assay = forms.ChoiceField(

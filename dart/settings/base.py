@@ -117,6 +117,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DART_MAX_UPLOAD_BYTES = env.int("DART_MAX_UPLOAD_BYTES", default=8 * 1024**3)
+# Imaging predictions may modify the ranking (bounded, never the sole basis); off for all sites,
+# or for the sites whose slugs are listed.
+DART_IMAGING_IN_RANKING = env.bool("DART_IMAGING_IN_RANKING", default=True)
+DART_IMAGING_RANKING_OFF_SITES = env.list("DART_IMAGING_RANKING_OFF_SITES", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -154,6 +158,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # Which FILTER values count as passed.
 DART_PASS_FILTERS = env.list("DART_PASS_FILTERS", default=["PASS", "."])
+# Research-only knowledge-base sources (e.g. CGI 2017) stay off unless a site switches them on.
+DART_KB_INCLUDE_RESEARCH_ONLY = env.bool("DART_KB_INCLUDE_RESEARCH_ONLY", default=False)
 DART_DEFAULT_SITE = env("DART_DEFAULT_SITE", default="demo")
 DART_REFERENCE_FASTA = {
     "GRCh37": env("DART_REFERENCE_FASTA_GRCH37", default=""),

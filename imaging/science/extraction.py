@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ExtractionConfig:
-    """A named, versioned PyRadiomics parameter file; ``params_text`` is stored with every result."""
+    """A named, versioned PyRadiomics parameter file; ``params_text`` goes with every result."""
 
     name: str
     version: str
@@ -83,7 +83,7 @@ def _header_value(text: str, key: str) -> str | None:
 
 
 def parse_extraction_config(text: str, *, filename: str) -> ExtractionConfig:
-    """Parameter YAML text -> ExtractionConfig; the header comments give ``# name:`` and ``# version:``.
+    """Parameter YAML text -> ExtractionConfig; header comments give ``# name:``, ``# version:``.
 
     The parameters are validated by PyRadiomics' own schema; InputError if they do not pass.
     """
@@ -97,7 +97,9 @@ def parse_extraction_config(text: str, *, filename: str) -> ExtractionConfig:
     try:
         params = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(f"the parameter file is not valid YAML ({exc})", filename=filename) from exc
+        raise InputError(
+            f"the parameter file is not valid YAML ({exc})", filename=filename
+        ) from exc
     if not isinstance(params, dict):
         raise InputError("the parameter file is not a YAML mapping", filename=filename)
     _radiomics_extractor(params, filename=filename)
@@ -117,7 +119,9 @@ def load_extraction_config(path: str | Path) -> ExtractionConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"the parameter file could not be read ({exc})", filename=path.name) from exc
+        raise InputError(
+            f"the parameter file could not be read ({exc})", filename=path.name
+        ) from exc
     return parse_extraction_config(text, filename=path.name)
 
 
@@ -262,7 +266,9 @@ def _detect_format(path: Path, filename: str) -> str:
     )
 
 
-def _check_nifti_complete(path: Path, filename: str, head: bytes, order: str, *, version: int) -> None:
+def _check_nifti_complete(
+    path: Path, filename: str, head: bytes, order: str, *, version: int
+) -> None:
     """ITK fills a truncated NIfTI with zeros without complaint; check the length ourselves."""
     endian = "<" if order == "little" else ">"
     if version == 1:
@@ -279,7 +285,8 @@ def _check_nifti_complete(path: Path, filename: str, head: bytes, order: str, *,
     voxels = math.prod(dims[1 : ndim + 1])
     if voxels > MAX_VOXELS:
         raise InputError(
-            f"the image has {voxels:,} voxels; DART accepts at most {MAX_VOXELS:,}", filename=filename
+            f"the image has {voxels:,} voxels; DART accepts at most {MAX_VOXELS:,}",
+            filename=filename,
         )
     expected = max(offset, 348) + voxels * bitpix // 8
     length = 0
@@ -356,9 +363,7 @@ def read_image(path: str | Path, *, filename: str | None = None) -> tuple[sitk.I
                 filename=filename,
             )
         if dims != 3 and not (dims == 4 and size[3] == 1):
-            raise InputError(
-                f"the image is {dims}D; DART needs a 3D volume", filename=filename
-            )
+            raise InputError(f"the image is {dims}D; DART needs a 3D volume", filename=filename)
         voxels = math.prod(size)
         if voxels > MAX_VOXELS:
             raise InputError(
@@ -381,7 +386,10 @@ def read_image(path: str | Path, *, filename: str | None = None) -> tuple[sitk.I
 def _grid_difference(image: sitk.Image, mask: sitk.Image) -> str | None:
     """None when both share one voxel grid, else a sentence saying how they differ."""
     if image.GetSize() != mask.GetSize():
-        return f"the mask is {_fmt_vec(mask.GetSize())} voxels but the image is {_fmt_vec(image.GetSize())}"
+        return (
+            f"the mask is {_fmt_vec(mask.GetSize())} voxels "
+            f"but the image is {_fmt_vec(image.GetSize())}"
+        )
     spacing = np.array(image.GetSpacing())
     tol = GRID_TOLERANCE * spacing
     if np.any(np.abs(np.array(mask.GetSpacing()) - spacing) > tol):
@@ -430,7 +438,9 @@ def _load_pair(
     mask, mask_fmt = read_image(mask_path, filename=filename_mask)
     difference = _grid_difference(image, mask)
     if difference:
-        raise InputError(f"{difference}; the mask must be on the image's grid", filename=filename_mask)
+        raise InputError(
+            f"{difference}; the mask must be on the image's grid", filename=filename_mask
+        )
     array = _mask_array(mask, filename_mask)
     values, counts = np.unique(array, return_counts=True)
     present = tuple(int(v) for v in values if v != 0)
@@ -471,7 +481,11 @@ def check_image_and_mask(
     the reason otherwise.
     """
     return _load_pair(
-        image_path, mask_path, filename_image=filename_image, filename_mask=filename_mask, label=label
+        image_path,
+        mask_path,
+        filename_image=filename_image,
+        filename_mask=filename_mask,
+        label=label,
     )[2]
 
 
@@ -532,12 +546,12 @@ def unpack_image_mask_zip(
                     while chunk := src.read(1024 * 1024):
                         remaining -= len(chunk)
                         if remaining < 0:
-                            raise InputError("an image inside the zip is too large", filename=filename)
+                            raise InputError(
+                                "an image inside the zip is too large", filename=filename
+                            )
                         dst.write(chunk)
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-                raise InputError(
-                    f"{base} inside the zip is damaged", filename=filename
-                ) from exc
+                raise InputError(f"{base} inside the zip is damaged", filename=filename) from exc
             out[role] = target
     return out["image"], out["mask"]
 
@@ -642,10 +656,20 @@ def extract_features(
     filename_image = filename_image or Path(image_path).name
     filename_mask = filename_mask or Path(mask_path).name
     image, mask, check = _load_pair(
-        image_path, mask_path, filename_image=filename_image, filename_mask=filename_mask, label=label
+        image_path,
+        mask_path,
+        filename_image=filename_image,
+        filename_mask=filename_mask,
+        label=label,
     )
-    if mask.GetPixelID() not in (sitk.sitkUInt8, sitk.sitkInt8, sitk.sitkUInt16, sitk.sitkInt16,
-                                 sitk.sitkUInt32, sitk.sitkInt32):
+    if mask.GetPixelID() not in (
+        sitk.sitkUInt8,
+        sitk.sitkInt8,
+        sitk.sitkUInt16,
+        sitk.sitkInt16,
+        sitk.sitkUInt32,
+        sitk.sitkInt32,
+    ):
         mask = sitk.Cast(mask, sitk.sitkUInt32)
     extractor = _radiomics_extractor(params, filename=f"{config.name}.yaml")
     total = _filtered_image_count(params)
@@ -739,7 +763,9 @@ def largest_slice_png(
     fig = Figure(figsize=(8, 4.2), dpi=100)
     axes = fig.subplots(1, 2)
     for ax in axes:
-        ax.imshow(slice_px, cmap="gray", vmin=low, vmax=high, extent=extent, interpolation="nearest")
+        ax.imshow(
+            slice_px, cmap="gray", vmin=low, vmax=high, extent=extent, interpolation="nearest"
+        )
         ax.contour(
             np.linspace(sx / 2, nx * sx - sx / 2, nx),
             np.linspace(sy / 2, ny * sy - sy / 2, ny),
@@ -757,7 +783,8 @@ def largest_slice_png(
     axes[1].set_ylim(min(cy + half, ny * sy), max(cy - half, 0))
     area_mm2 = float(areas[z]) * sx * sy
     fig.suptitle(
-        f"slice {z + 1} of {pixels.shape[0]}: largest lesion area {area_mm2:.0f} mm² (label {label})",
+        f"slice {z + 1} of {pixels.shape[0]}: largest lesion area {area_mm2:.0f} mm² "
+        f"(label {label})",
         fontsize=10,
     )
     fig.tight_layout()
@@ -765,6 +792,9 @@ def largest_slice_png(
     fig.savefig(
         buffer,
         format="png",
-        metadata={"Title": "DART largest lesion slice", "Description": f"slice index {z} (0-based)"},
+        metadata={
+            "Title": "DART largest lesion slice",
+            "Description": f"slice index {z} (0-based)",
+        },
     )
     return buffer.getvalue()

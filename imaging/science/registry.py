@@ -1,5 +1,5 @@
-"""The model registry: an exported torch program (.pt2) plus its model card, checked on registration,
-applied only to features from a compatible extraction.
+"""The model registry: an exported torch program (.pt2) plus its model card, checked on
+registration, applied only to features from a compatible extraction.
 
 A program maps a (batch, n_features) float64 tensor of the card's features, in the card's order,
 to a (batch,) tensor of probabilities of the card's positive class. When the card says
@@ -101,7 +101,7 @@ def _sha256(path: Path) -> str:
 
 
 def card_from_dict(doc: Any, *, filename: str) -> ModelCard:
-    """Validate a model card document against the card schema -> ModelCard (InputError names the field)."""
+    """Card document -> ModelCard, validated by the card schema (InputError names the field)."""
     validate_with_schema(doc, schema_path=CARD_SCHEMA_PATH, filename=filename)
     features = tuple(doc["features"])
     norm = doc["normalisation"]
@@ -138,7 +138,9 @@ def load_card(card_path: str | Path, *, filename: str | None = None) -> ModelCar
             raise InputError("the model card is larger than 5 MB", filename=filename)
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError(f"the model card could not be read ({exc.strerror})", filename=filename) from exc
+        raise InputError(
+            f"the model card could not be read ({exc.strerror})", filename=filename
+        ) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError("the model card is not valid JSON", filename=filename) from exc
     return card_from_dict(doc, filename=filename)
@@ -232,7 +234,9 @@ def register_model(
         raise InputError(
             f"the program returned {value:g}, which is not a probability", filename=filename_program
         )
-    return RegisteredModel(card=card, program_path=program_path, program_sha256=sha, program=program)
+    return RegisteredModel(
+        card=card, program_path=program_path, program_sha256=sha, program=program
+    )
 
 
 def _version_key(version: str) -> str:
@@ -274,7 +278,9 @@ def compatibility(card: ModelCard, feature_set: FeatureSet) -> tuple[bool, list[
             "the model card names no extraction configuration, so DART cannot check that "
             "these features were computed the same way",
         )
-    differences = _settings_differences(card.extraction["settings"], effective_settings(feature_set.config))
+    differences = _settings_differences(
+        card.extraction["settings"], effective_settings(feature_set.config)
+    )
     if differences:
         return (
             False,
@@ -335,7 +341,9 @@ def _model_input(card: ModelCard, feature_set: FeatureSet) -> torch.Tensor:
         impute = norm.get("impute") or {}
         mean = torch.tensor([norm["mean"][f] for f in card.features], dtype=torch.float64)
         std = torch.tensor([norm["std"][f] for f in card.features], dtype=torch.float64)
-        fill = torch.tensor([impute.get(f, norm["mean"][f]) for f in card.features], dtype=torch.float64)
+        fill = torch.tensor(
+            [impute.get(f, norm["mean"][f]) for f in card.features], dtype=torch.float64
+        )
         x = torch.where(torch.isnan(x), fill, x)
         x = (x - mean) / std
         if norm.get("clip"):
@@ -344,7 +352,7 @@ def _model_input(card: ModelCard, feature_set: FeatureSet) -> torch.Tensor:
 
 
 def predict(model: RegisteredModel, feature_set: FeatureSet) -> Prediction:
-    """Apply a registered model to one lesion's features -> Prediction (InputError if incompatible)."""
+    """Apply a registered model to one lesion's features -> Prediction; InputError if refused."""
     ok, warnings, reason = compatibility(model.card, feature_set)
     if not ok:
         raise InputError(
@@ -370,7 +378,10 @@ def predict(model: RegisteredModel, feature_set: FeatureSet) -> Prediction:
         model_version=card.version,
         research_only=card.research_only,
         warnings=tuple(warnings),
-        extraction={**feature_set.extraction_summary(), "model_program_sha256": model.program_sha256},
+        extraction={
+            **feature_set.extraction_summary(),
+            "model_program_sha256": model.program_sha256,
+        },
         kind=card.kind,
         gene=card.gene,
         meaning=card.output["meaning"],

@@ -1,7 +1,7 @@
 """The imaging predictions format (docs/imaging-format.md): JSON and CSV in, ImagingReport out.
 
-Validation is strict: the JSON Schema in ``imaging/schemas/imaging-predictions.schema.json`` plus the
-cross-field rules the schema cannot say (unique lesion ids, references to lesions, RECIST 1.1
+Validation is strict: the JSON Schema in ``imaging/schemas/imaging-predictions.schema.json`` plus
+the cross-field rules the schema cannot say (unique lesion ids, references to lesions, RECIST 1.1
 measurability). Every refusal is an ``InputError`` naming the file, the field as a JSON pointer and,
 for CSV, the line.
 """
@@ -150,7 +150,9 @@ def _read_bytes(path_or_bytes: str | Path | bytes, filename: str) -> bytes:
                 )
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"the file could not be read ({exc.strerror})", filename=filename) from exc
+            raise InputError(
+                f"the file could not be read ({exc.strerror})", filename=filename
+            ) from exc
     if len(data) > MAX_BYTES:
         raise InputError(
             f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", filename=filename
@@ -211,7 +213,9 @@ def _check_semantics(doc: dict[str, Any]) -> list[tuple[str, str]]:
     if features:
         for lid, values in features["values"].items():
             if lid not in seen:
-                problems.append((_pointer(["features", "values", lid]), f"no lesion has id '{lid}'"))
+                problems.append(
+                    (_pointer(["features", "values", lid]), f"no lesion has id '{lid}'")
+                )
             for name, value in values.items():
                 if isinstance(value, float) and not math.isfinite(value):
                     problems.append(
@@ -226,11 +230,20 @@ def _check_semantics(doc: dict[str, Any]) -> list[tuple[str, str]]:
             problems.append((f"/predictions/{i}/gene", "a radiogenomic prediction needs a gene"))
         ci = pred.get("probability_ci")
         if ci and ci[0] > ci[1]:
-            problems.append((f"/predictions/{i}/probability_ci", "the lower bound is above the upper"))
+            problems.append(
+                (f"/predictions/{i}/probability_ci", "the lower bound is above the upper")
+            )
         for j, val in enumerate(pred.get("validation", [])):
-            if "auc_ci_low" in val and "auc_ci_high" in val and val["auc_ci_low"] > val["auc_ci_high"]:
+            if (
+                "auc_ci_low" in val
+                and "auc_ci_high" in val
+                and val["auc_ci_low"] > val["auc_ci_high"]
+            ):
                 problems.append(
-                    (f"/predictions/{i}/validation/{j}/auc_ci_low", "the lower bound is above the upper")
+                    (
+                        f"/predictions/{i}/validation/{j}/auc_ci_low",
+                        "the lower bound is above the upper",
+                    )
                 )
     return problems
 
@@ -276,7 +289,7 @@ def validate_document(doc: Any, *, filename: str, lines: dict[str, int] | None =
 
 
 def load_predictions(path_or_bytes: str | Path | bytes, *, filename: str) -> ImagingReport:
-    """Read an imaging predictions JSON file (path or bytes) -> ImagingReport; InputError if invalid."""
+    """Imaging predictions JSON (path or bytes) -> ImagingReport; InputError if invalid."""
     data = _read_bytes(path_or_bytes, filename)
     try:
         text = data.decode("utf-8-sig")
@@ -287,7 +300,9 @@ def load_predictions(path_or_bytes: str | Path | bytes, *, filename: str) -> Ima
     except (json.JSONDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         msg = getattr(exc, "msg", str(exc))
-        raise InputError(f"the file is not valid JSON ({msg})", filename=filename, line=line) from exc
+        raise InputError(
+            f"the file is not valid JSON ({msg})", filename=filename, line=line
+        ) from exc
     validate_document(doc, filename=filename)
     return report_from_document(doc, filename=filename)
 
@@ -334,7 +349,8 @@ def report_from_document(doc: dict[str, Any], *, filename: str) -> ImagingReport
             extraction=ReportedExtraction(**f["extraction"]),
             standardisation=f["standardisation"],
             values={
-                lid: {k: _opt_float(v) for k, v in vals.items()} for lid, vals in f["values"].items()
+                lid: {k: _opt_float(v) for k, v in vals.items()}
+                for lid, vals in f["values"].items()
             },
         )
     study = doc["study"]
@@ -412,7 +428,13 @@ def _csv_value(raw: str, column: str, *, filename: str, line: int) -> Any:
     text = raw.strip()
     if text == "":
         return None
-    if column in {"lymph_node", "measurable", "target_lesion", "research_only", "validation_external"}:
+    if column in {
+        "lymph_node",
+        "measurable",
+        "target_lesion",
+        "research_only",
+        "validation_external",
+    }:
         if text.lower() in _TRUE:
             return True
         if text.lower() in _FALSE:
@@ -421,8 +443,15 @@ def _csv_value(raw: str, column: str, *, filename: str, line: int) -> Any:
             f"column {column}: '{text}' is not true or false", filename=filename, line=line
         )
     numeric = {
-        "volume_ml", "longest_diameter_mm", "short_axis_mm", "value", "probability",
-        "probability_ci_low", "probability_ci_high", "validation_auc", "validation_brier",
+        "volume_ml",
+        "longest_diameter_mm",
+        "short_axis_mm",
+        "value",
+        "probability",
+        "probability_ci_low",
+        "probability_ci_high",
+        "validation_auc",
+        "validation_brier",
     }
     if column in numeric or column.startswith(FEATURE_PREFIX):
         try:
@@ -445,7 +474,7 @@ def _csv_value(raw: str, column: str, *, filename: str, line: int) -> Any:
 
 
 def load_predictions_csv(path_or_bytes: str | Path | bytes, *, filename: str) -> ImagingReport:
-    """Read the CSV variant (one row per lesion or prediction) -> ImagingReport; InputError if invalid.
+    """The CSV variant (one row per lesion or prediction) -> ImagingReport; InputError if invalid.
 
     The rows are turned into the JSON document and validated by the same schema; errors name the
     CSV line and the field.
@@ -467,7 +496,8 @@ def load_predictions_csv(path_or_bytes: str | Path | bytes, *, filename: str) ->
     unknown = [c for c in header if c not in _KNOWN and not c.startswith(FEATURE_PREFIX)]
     if unknown:
         raise InputError(
-            f"unknown column(s) {', '.join(unknown)} (feature columns start with '{FEATURE_PREFIX}')",
+            f"unknown column(s) {', '.join(unknown)} "
+            f"(feature columns start with '{FEATURE_PREFIX}')",
             filename=filename,
             line=1,
         )
@@ -518,14 +548,23 @@ def load_predictions_csv(path_or_bytes: str | Path | bytes, *, filename: str) ->
                 "site": cells.get("site"),
                 "measurable": cells.get("measurable"),
             }
-            for key in ("volume_ml", "longest_diameter_mm", "short_axis_mm", "lymph_node",
-                        "target_lesion"):
+            for key in (
+                "volume_ml",
+                "longest_diameter_mm",
+                "short_axis_mm",
+                "lymph_node",
+                "target_lesion",
+            ):
                 if cells.get(key) is not None:
                     lesion[key] = cells[key]
             lesion = {k: v for k, v in lesion.items() if v is not None}
             lines[f"/lesions/{len(doc['lesions'])}"] = line
             doc["lesions"].append(lesion)
-            feats = {k[len(FEATURE_PREFIX):]: v for k, v in cells.items() if k.startswith(FEATURE_PREFIX)}
+            feats = {
+                k[len(FEATURE_PREFIX) :]: v
+                for k, v in cells.items()
+                if k.startswith(FEATURE_PREFIX)
+            }
             if any(v is not None for v in feats.values()):
                 lid = str(cells.get("lesion_id"))
                 feature_values[lid] = feats
@@ -551,11 +590,25 @@ def load_predictions_csv(path_or_bytes: str | Path | bytes, *, filename: str) ->
         elif kind == "prediction":
             pred: dict[str, Any] = {
                 k: cells.get(k)
-                for k in ("target", "kind", "gene", "lesion_id", "value", "class", "probability",
-                          "research_only")
+                for k in (
+                    "target",
+                    "kind",
+                    "gene",
+                    "lesion_id",
+                    "value",
+                    "class",
+                    "probability",
+                    "research_only",
+                )
             }
-            if cells.get("probability_ci_low") is not None or cells.get("probability_ci_high") is not None:
-                pred["probability_ci"] = [cells.get("probability_ci_low"), cells.get("probability_ci_high")]
+            if (
+                cells.get("probability_ci_low") is not None
+                or cells.get("probability_ci_high") is not None
+            ):
+                pred["probability_ci"] = [
+                    cells.get("probability_ci_low"),
+                    cells.get("probability_ci_high"),
+                ]
             pred["model"] = {
                 k: v
                 for k, v in (

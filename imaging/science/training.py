@@ -102,19 +102,26 @@ def read_feature_table(
     if columns is None:
         columns = [c for c in frame.columns if RADIOMICS_COLUMN.match(str(c))]
         if not columns:
-            raise InputError("no column is named like a radiomics feature", filename=filename, line=1)
+            raise InputError(
+                "no column is named like a radiomics feature", filename=filename, line=1
+            )
     else:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise InputError(
-                f"the feature column(s) {', '.join(missing[:5])} are missing", filename=filename, line=1
+                f"the feature column(s) {', '.join(missing[:5])} are missing",
+                filename=filename,
+                line=1,
             )
     features = frame[columns].apply(pd.to_numeric, errors="coerce").astype(float)
     features = features.where(np.isfinite(features))
     y_raw = frame[outcome]
     if y_raw.dtype == object:
-        y_raw = y_raw.astype(str).str.strip().str.lower().map(
-            {"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0, "1.0": 1.0, "0.0": 0.0}
+        y_raw = (
+            y_raw.astype(str)
+            .str.strip()
+            .str.lower()
+            .map({"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0, "1.0": 1.0, "0.0": 0.0})
         )
     y = pd.to_numeric(y_raw, errors="coerce")
     bad = y.notna() & ~y.isin([0, 1])
@@ -126,7 +133,9 @@ def read_feature_table(
             line=line,
         )
     keep = y.notna() & (features.isna().mean(axis=1) <= max_row_missing)
-    id_column = next((c for c in ("id", "ID", "PatientID", "patient_id") if c in frame.columns), None)
+    id_column = next(
+        (c for c in ("id", "ID", "PatientID", "patient_id") if c in frame.columns), None
+    )
     ids = (
         frame.loc[keep, id_column].astype(str).str.strip().tolist()
         if id_column
@@ -134,7 +143,9 @@ def read_feature_table(
     )
     versions: tuple[str, ...] = ()
     if "general_info_Version" in frame.columns:
-        versions = tuple(sorted(frame.loc[keep, "general_info_Version"].dropna().astype(str).unique()))
+        versions = tuple(
+            sorted(frame.loc[keep, "general_info_Version"].dropna().astype(str).unique())
+        )
     table = FeatureTable(
         filename=filename,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -218,7 +229,9 @@ def _fit_preprocess(X: pd.DataFrame, columns: list[str], clip: float) -> _Prepro
     return _Preprocess(columns, impute, filled.mean(axis=0), np.where(std > 0, std, 1.0), clip)
 
 
-def _select_features(X: pd.DataFrame, y: np.ndarray, candidates: list[str], opts: TrainingOptions) -> list[str]:
+def _select_features(
+    X: pd.DataFrame, y: np.ndarray, candidates: list[str], opts: TrainingOptions
+) -> list[str]:
     """Top univariate |AUC - 0.5| features, skipping ones strongly correlated with a chosen one."""
     filled = X[candidates].fillna(X[candidates].median())
     strength = {c: abs(auc(y, filled[c].to_numpy()) - 0.5) for c in candidates}
@@ -242,8 +255,14 @@ def _fit_logistic(Z: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, 
     t = torch.tensor(y, dtype=torch.float64)
     w = torch.zeros(x.shape[1], dtype=torch.float64, requires_grad=True)
     b = torch.zeros((), dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS([w, b], lr=1.0, max_iter=500, tolerance_grad=1e-10,
-                                  tolerance_change=1e-12, line_search_fn="strong_wolfe")
+    optimiser = torch.optim.LBFGS(
+        [w, b],
+        lr=1.0,
+        max_iter=500,
+        tolerance_grad=1e-10,
+        tolerance_change=1e-12,
+        line_search_fn="strong_wolfe",
+    )
     n = float(len(y))
 
     def closure() -> torch.Tensor:
@@ -308,7 +327,9 @@ def _export(module: torch.nn.Module, n_features: int, path: Path) -> None:
     torch.export.save(program, path)
 
 
-def _program_probabilities(program_path: Path, table: FeatureTable, features: list[str]) -> np.ndarray:
+def _program_probabilities(
+    program_path: Path, table: FeatureTable, features: list[str]
+) -> np.ndarray:
     """Run the saved program, as the registry will, on a table's raw features."""
     program = torch.export.load(program_path)
     x = torch.tensor(table.X[features].to_numpy(dtype=float), dtype=torch.float64)
@@ -381,9 +402,7 @@ def train_model(
         train_path, outcome=outcome, columns=candidates, max_row_missing=opts.max_row_missing
     )
     X, y = table.X, table.y
-    usable = [
-        c for c in X.columns if X[c].isna().mean() <= opts.max_missing and X[c].nunique() > 1
-    ]
+    usable = [c for c in X.columns if X[c].isna().mean() <= opts.max_missing and X[c].nunique() > 1]
     if not usable:
         raise InputError("no feature column has enough values to train on", filename=table.filename)
 
@@ -414,8 +433,9 @@ def train_model(
     chosen = _select_features(X, y, usable, opts)
     prep = _fit_preprocess(X, chosen, opts.clip)
     w, b = _fit_logistic(prep(X), y, opts.l2)
-    module = CalibratedLogistic(prep.impute, prep.mean, prep.std, opts.clip, platt_a * w,
-                                platt_a * b + platt_c)
+    module = CalibratedLogistic(
+        prep.impute, prep.mean, prep.std, opts.clip, platt_a * w, platt_a * b + platt_c
+    )
     program_path = out / f"{name}.pt2"
     _export(module, len(chosen), program_path)
     train_prob = _program_probabilities(program_path, table, chosen)
@@ -429,14 +449,21 @@ def train_model(
         p = _program_probabilities(program_path, vtable, chosen)
         cohort = Path(vpath).name.removesuffix(".gz").removesuffix(".csv")
         external.append(
-            {"cohort": cohort, "file": vtable.filename, "sha256": vtable.sha256,
-             "rows_dropped": vtable.rows_dropped, **_metrics(vtable.y, p, opts.calibration_bins)}
+            {
+                "cohort": cohort,
+                "file": vtable.filename,
+                "sha256": vtable.sha256,
+                "rows_dropped": vtable.rows_dropped,
+                **_metrics(vtable.y, p, opts.calibration_bins),
+            }
         )
         curves.append((cohort, vtable.y, p))
 
     research_only = licence_status != "verified-permissive"
     pyrad_version = features_pyradiomics_version or (
-        table.pyradiomics_versions[0] if len(table.pyradiomics_versions) == 1 else pyradiomics_version()
+        table.pyradiomics_versions[0]
+        if len(table.pyradiomics_versions) == 1
+        else pyradiomics_version()
     )
     extraction = None
     if extraction_config is not None:
@@ -522,7 +549,10 @@ def train_model(
                 "selections": selections,
                 **cv_metrics,
             },
-            "apparent": {"auc": round(auc(y, train_prob), 4), "brier": round(brier(y, train_prob), 4)},
+            "apparent": {
+                "auc": round(auc(y, train_prob), 4),
+                "brier": round(brier(y, train_prob), 4),
+            },
             "external": external,
         },
         "intended_use": intended_use
@@ -538,7 +568,9 @@ def train_model(
     card_path = out / f"{name}.card.json"
     card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     plot_path = out / f"{name}.png"
-    plot_path.write_bytes(_plot(curves, opts.calibration_bins, title=f"{name} v{version}: {outcome}"))
+    plot_path.write_bytes(
+        _plot(curves, opts.calibration_bins, title=f"{name} v{version}: {outcome}")
+    )
     return TrainingResult(program_path, card_path, plot_path, card, cv_prob)
 
 
@@ -562,14 +594,24 @@ def _plot(curves: list[tuple[str, np.ndarray, np.ndarray]], bins: int, *, title:
         roc_ax.plot(fpr, tpr, lw=1.3, label=f"{label} (AUC {auc(y, p):.2f}, n={len(y)})")
         table = calibration_table(y, p, bins)
         cal_ax.plot(
-            [r["mean_predicted"] for r in table], [r["observed"] for r in table], marker="o", lw=1.2,
+            [r["mean_predicted"] for r in table],
+            [r["observed"] for r in table],
+            marker="o",
+            lw=1.2,
             label=f"{label} (Brier {brier(y, p):.3f})",
         )
     roc_ax.plot([0, 1], [0, 1], ls=":", color="grey")
     cal_ax.plot([0, 1], [0, 1], ls=":", color="grey")
-    roc_ax.set(xlabel="1 - specificity", ylabel="sensitivity", title="ROC", xlim=(0, 1), ylim=(0, 1))
-    cal_ax.set(xlabel="mean predicted probability", ylabel="observed rate",
-               title=f"Calibration ({bins} equal-count bins)", xlim=(0, 1), ylim=(0, 1))
+    roc_ax.set(
+        xlabel="1 - specificity", ylabel="sensitivity", title="ROC", xlim=(0, 1), ylim=(0, 1)
+    )
+    cal_ax.set(
+        xlabel="mean predicted probability",
+        ylabel="observed rate",
+        title=f"Calibration ({bins} equal-count bins)",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
     roc_ax.legend(fontsize=7, loc="lower right")
     cal_ax.legend(fontsize=7, loc="upper left")
     fig.suptitle(title, fontsize=10)

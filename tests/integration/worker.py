@@ -26,7 +26,7 @@ BROKER_URL = os.environ.get("DART_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
 READY_TIMEOUT = 90.0
 
 
-def worker_database_url() -> str:
+def subprocess_database_url() -> str:
     """The URL of the database pytest-django created (test_dart, or test_dart_gw0 under xdist)."""
     from django.db import connection
 
@@ -71,7 +71,7 @@ class CeleryWorker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "dart.settings.test",
-            "DATABASE_URL": worker_database_url(),
+            "DATABASE_URL": subprocess_database_url(),
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "DART_REDELIVERY_SECONDS": str(self.redelivery_seconds),
@@ -101,7 +101,9 @@ class CeleryWorker:
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the worker exited with {self.process.returncode}:\n{self.log()}")
+                raise RuntimeError(
+                    f"the worker exited with {self.process.returncode}:\n{self.log()}"
+                )
             if f"{self.name} ready." in self.log():
                 return
             time.sleep(0.2)

@@ -13,6 +13,9 @@ class Analysis(BaseModel):
     biomarkers = models.JSONField(default=list)
     warnings = models.JSONField(default=list)
     rules_applied = models.JSONField(default=list)
+    kb_releases = models.ManyToManyField(
+        "genomics.KnowledgeBaseRelease", related_name="analyses", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 import dart
 from core.services.audit import audit_record
@@ -188,12 +188,20 @@ def _reference_fetch(assembly: str):
 
 def analysis_run(*, case: Case, user=None) -> Analysis:
     """Rank therapy options for the case and store them with every version used."""
-    from genomics.kb.runtime import knowledge_base_for_ranking
+    from genomics.selectors_kb import knowledge_for_ranking
+    from genomics.services.kb import kb_bundled_ensure
     from tumorboard.ranking.policy import rank
 
     biomarkers, biomarker_alterations = case_biomarkers(case=case)
     alterations = case_alterations(case=case) + biomarker_alterations
-    kb = knowledge_base_for_ranking()
+    kb = knowledge_for_ranking()
+    if not any(release.source == "curated" for release in kb.releases):
+        try:
+            with transaction.atomic():
+                kb_bundled_ensure(user=user)  # a fresh install ranks against the bundled table
+        except IntegrityError:
+            pass  # another worker loaded it at the same moment
+        kb = knowledge_for_ranking()
     result = rank(
         alterations=alterations,
         evidence=kb.evidence,
@@ -204,11 +212,12 @@ def analysis_run(*, case: Case, user=None) -> Analysis:
         analysis = Analysis.objects.create(
             case=case,
             software_versions=software_versions(),
-            data_versions=kb.versions,
+            data_versions={**kb.versions, **annotation_versions(case=case)},
             rules_applied=list(result.rules_applied),
             biomarkers=biomarkers,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
+        analysis.kb_releases.set(kb.releases)
         rows = []
         for item in result.recommendations:
             rows.append(_recommendation_row(analysis, item, Recommendation.Kind.SENSITIVITY))
@@ -245,6 +254,18 @@ def _recommendation_row(analysis: Analysis, item, kind: str) -> Recommendation:
         rationale=data.get("rationale") or "",
         rule=data.get("rule") or "",
     )
+
+
+def annotation_versions(*, case: Case) -> dict[str, str]:
+    """The transcript index and clinical tables the case's variants were annotated with."""
+    from genomics.annotation import hotspots, roles
+
+    versions = {"gene roles": roles.SOURCE, "hotspots": hotspots.SOURCE}
+    for detected in case.uploads.values_list("detected", flat=True):
+        reference = (detected or {}).get("annotation", {}).get("reference")
+        if reference:
+            versions["transcript index"] = reference
+    return versions
 
 
 def software_versions() -> dict[str, str]:

@@ -42,7 +42,9 @@ class Command(BaseCommand):
             help="PyRadiomics version of the training features (default: general_info_Version "
             "column, else the installed version)",
         )
-        parser.add_argument("--positive-meaning", help="what outcome = 1 means, e.g. 'alive at 2 years'")
+        parser.add_argument(
+            "--positive-meaning", help="what outcome = 1 means, e.g. 'alive at 2 years'"
+        )
         parser.add_argument("--negative-meaning", help="what outcome = 0 means")
         parser.add_argument(
             "--kind",
@@ -83,7 +85,9 @@ class Command(BaseCommand):
                 data_licence=opts["data_licence"],
                 licence_status=opts["licence_status"],
                 options=TrainingOptions(
-                    folds=opts["folds"], k_features=opts["k_features"], l2=opts["l2"],
+                    folds=opts["folds"],
+                    k_features=opts["k_features"],
+                    l2=opts["l2"],
                     seed=opts["seed"],
                 ),
             )

@@ -32,21 +32,31 @@ def bundled_config_path() -> Path:
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory, hosny_dir: Path, bundled_config_path: Path) -> dict:
-    """Way 2: train on HarvardRT, restricted to features PyRadiomics 3 computes under DART's config."""
+    """Way 2: train on HarvardRT, on features PyRadiomics 3 computes under DART's config."""
     out = tmp_path_factory.mktemp("model")
     stdout = io.StringIO()
     call_command(
         "imaging_train",
-        "--features", str(hosny_dir / "HarvardRT.csv"),
-        "--outcome", "surv2yr",
-        "--validate", *[str(hosny_dir / f"{c}.csv") for c in VALIDATION_COHORTS],
-        "--out", str(out),
-        "--name", MODEL_NAME,
-        "--extraction-config", str(bundled_config_path),
-        "--positive-meaning", "the patient is alive 2 years after the start of treatment",
-        "--negative-meaning", "the patient died within 2 years",
-        "--data-licence", "no licence given (modelhub-ai/deep-prognosis); Lung1: TCIA, non-commercial",
-        "--licence-status", "research-only",
+        "--features",
+        str(hosny_dir / "HarvardRT.csv"),
+        "--outcome",
+        "surv2yr",
+        "--validate",
+        *[str(hosny_dir / f"{c}.csv") for c in VALIDATION_COHORTS],
+        "--out",
+        str(out),
+        "--name",
+        MODEL_NAME,
+        "--extraction-config",
+        str(bundled_config_path),
+        "--positive-meaning",
+        "the patient is alive 2 years after the start of treatment",
+        "--negative-meaning",
+        "the patient died within 2 years",
+        "--data-licence",
+        "no licence given (modelhub-ai/deep-prognosis); Lung1: TCIA, non-commercial",
+        "--licence-status",
+        "research-only",
         stdout=stdout,
     )
     return {

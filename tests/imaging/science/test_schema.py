@@ -37,7 +37,9 @@ def test_the_documented_example_loads_into_dataclasses():
     assert prognosis.model.name == "hosny2018-surv2yr-pyrad3" and prognosis.model.version == "1.0.0"
     assert prognosis.validation[1].cohort == "Maastro" and prognosis.validation[1].external
     assert prognosis.research_only is True
-    assert egfr.gene == "EGFR" and egfr.class_label == "mutant" and egfr.probability_ci == (0.66, 0.9)
+    assert (
+        egfr.gene == "EGFR" and egfr.class_label == "mutant" and egfr.probability_ci == (0.66, 0.9)
+    )
     assert report.features.standardisation == "none"
     assert report.features.values["L1"]["original_shape_Maximum3DDiameter"] == 41.2
 
@@ -52,8 +54,10 @@ def test_the_documented_example_loads_into_dataclasses():
         (lambda d: d.update(modality="XRAY"), "/modality"),
         (lambda d: d["study"].pop("series_uid"), "/study/series_uid"),
         (lambda d: d["lesions"][0].update(colour="red"), "/lesions/0"),
-        (lambda d: d["predictions"][0]["model"].update(card_url="file:///etc/passwd"),
-         "/predictions/0/model/card_url"),
+        (
+            lambda d: d["predictions"][0]["model"].update(card_url="file:///etc/passwd"),
+            "/predictions/0/model/card_url",
+        ),
     ],
 )
 def test_schema_violations_name_the_field_and_the_file(change, pointer):
@@ -76,7 +80,9 @@ def test_a_prediction_needs_a_value_or_a_class():
 def test_measurable_must_agree_with_recist_1_1():
     doc = example()
     doc["lesions"][0]["longest_diameter_mm"] = 8.0  # below 10 mm, yet marked measurable
-    with pytest.raises(InputError, match=r"/lesions/0/measurable.*below the RECIST 1.1 limit of 10"):
+    with pytest.raises(
+        InputError, match=r"/lesions/0/measurable.*below the RECIST 1.1 limit of 10"
+    ):
         load(doc)
     doc = example()
     doc["lesions"][1]["short_axis_mm"] = 16.0  # a node of 16 mm short axis is measurable
@@ -155,7 +161,9 @@ def test_csv_errors_name_the_line_and_the_field():
 def test_csv_refuses_unknown_columns_and_mixed_studies():
     text = EXAMPLE_CSV.read_text()
     with pytest.raises(InputError, match="unknown column"):
-        load_predictions_csv(text.replace("acquisition_date,", "acq_date,", 1).encode(), filename="p.csv")
+        load_predictions_csv(
+            text.replace("acquisition_date,", "acq_date,", 1).encode(), filename="p.csv"
+        )
     lines = text.splitlines()
     lines[2] = lines[2].replace("1.2.826.0.1.3680043.8.498.10123,", "9.9.9,", 1)
     with pytest.raises(InputError, match="one file holds one study") as err:
