@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django.db.models import F, QuerySet
 
+from genomics.alterations import MUTATION, Alteration
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 
 # Public sort keys of the variant table -> database ordering (nulls last for numbers).
@@ -32,3 +35,37 @@ def fusions_of(*, case) -> QuerySet[FusionCall]:
 
 def expression_of(*, case) -> QuerySet[ExpressionValue]:
     return ExpressionValue.objects.filter(case=case).order_by("gene")
+
+
+NON_CODING = {
+    "synonymous_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
+    "5_prime_UTR_variant", "3_prime_UTR_variant", "intergenic_variant",
+    "non_coding_transcript_exon_variant", "splice_region_variant",
+}  # fmt: skip
+EXON = re.compile(r"^(\d+)")
+
+ONCOGENIC = ("oncogenic", "likely_oncogenic")
+
+
+def variant_alteration(variant: Variant) -> Alteration | None:
+    """The alteration a stored small variant stands for, or None when it cannot matter
+    (non-coding and not oncogenic, or a germline variant that is not pathogenic)."""
+    if not variant.gene:
+        return None
+    terms = tuple(variant.consequence_terms)
+    oncogenic = variant.oncogenicity in ONCOGENIC
+    if terms and set(terms) <= NON_CODING and not oncogenic:
+        return None
+    if variant.origin == "germline" and not oncogenic:
+        return None
+    exon = EXON.match(variant.exon or "")
+    return Alteration(
+        gene=variant.gene,
+        kind=MUTATION,
+        protein_change=(variant.hgvsp_short or "").removeprefix("p.") or None,
+        consequence=terms,
+        exon=int(exon.group(1)) if exon else None,
+        oncogenicity=variant.oncogenicity or None,
+        origin=variant.origin,
+        variant_ids=(variant.variant_id,),
+    )

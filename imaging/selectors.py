@@ -50,6 +50,7 @@ def imaging_for_case(case) -> dict[str, Any]:
         "discordances": imaging_discordances(case) if predictions else [],
         "previews": [s for s in studies if s.preview],
         "any": bool(studies),
+        "configs": _config_names(),
     }
 
 
@@ -156,6 +157,12 @@ def imaging_report_sections(case) -> list[tuple[str, list[list[str]], list[str]]
             )
         )
     return sections
+
+
+def _config_names() -> list[str]:
+    from imaging.science.extraction import CONFIG_DIR
+
+    return [p.stem for p in sorted(CONFIG_DIR.glob("*.yaml"))]
 
 
 def _num(value: float | None, unit: str) -> str:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from genomics.models import Variant
+from imaging.selectors import imaging_result
 from tumorboard.models import Case, Recommendation
 from tumorboard.selectors import analysis_latest
 
@@ -132,6 +133,7 @@ def case_result(*, case: Case) -> dict:
             for f in case.fusions.all()
         ],
         "expression": [{"gene": e.gene, "tpm": e.tpm} for e in case.expression.all()],
+        "imaging": imaging_result(case),
         "inputs": [
             {"file": u.original_name, "kind": u.kind, "format": u.detected.get("format"),
              "caller": u.detected.get("caller"), "sha256": u.sha256,

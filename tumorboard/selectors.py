@@ -54,3 +54,47 @@ def recommendations_of(*, analysis: Analysis | None, kind: str) -> QuerySet[Reco
     if analysis is None:
         return Recommendation.objects.none()
     return analysis.recommendations.filter(kind=kind).order_by("rank", "-score", "id")
+
+
+def _citation_link(citation: str) -> dict:
+    text = citation.strip()
+    if text.upper().startswith("PMID:"):
+        pmid = text.split(":", 1)[1].strip()
+        if pmid.isdigit():
+            return {"text": f"PMID {pmid}", "url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"}
+    if text.startswith(("https://", "http://")):
+        return {"text": text, "url": text}
+    return {"text": text, "url": None}
+
+
+def variant_evidence(*, case: Case, variants) -> dict[str, list[dict]]:
+    """Evidence items of the knowledge base that apply to each given variant (by variant_id)."""
+    from genomics.kb.matching import match
+    from genomics.selectors import variant_alteration
+    from genomics.selectors_kb import knowledge_for_ranking
+
+    alterations = [a for a in map(variant_alteration, variants) if a is not None]
+    if not alterations:
+        return {}
+    kb = knowledge_for_ranking()
+    found: dict[str, list[dict]] = {}
+    for m in match(
+        alterations, kb.evidence, tumor_type=case.tumor_type or None, oncotree=kb.oncotree
+    ):
+        e = m.evidence
+        found.setdefault(m.alteration.variant_ids[0], []).append(
+            {
+                "statement": e.statement,
+                "therapy": e.therapy,
+                "drugs": list(e.drugs),
+                "direction": e.direction,
+                "level": e.level,
+                "level_source": e.level_source,
+                "disease": e.source_tumor_term or e.tumor_type or "any tumour type",
+                "tumor_match": m.tumor_match,
+                "source": e.source.label,
+                "source_id": e.source_id,
+                "citations": [_citation_link(c) for c in e.citations],
+            }
+        )
+    return found

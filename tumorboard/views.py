@@ -13,6 +13,7 @@ from core.services.audit import audit_record
 from genomics import selectors as genomics_selectors
 from genomics.io.errors import InputError
 from genomics.services.uploads import upload_register
+from imaging.selectors import imaging_for_case
 from tumorboard import selectors
 from tumorboard.forms import CaseForm, UploadForm
 from tumorboard.models import CaseStatus, Recommendation
@@ -24,6 +25,7 @@ VARIANT_COLUMNS = [
     ("gene", "Gene"), ("position", "Variant"), (None, "HGVS"), ("consequence", "Consequence"),
     ("vaf", "VAF"), ("depth", "Depth"), (None, "RNA VAF (depth)"),
     ("oncogenicity", "Oncogenicity"), (None, "Origin"), ("filter", "Filter"),
+    (None, "Evidence"),
 ]  # fmt: skip
 
 
@@ -70,6 +72,7 @@ def case_detail(request, case_uuid):
         "fusions": genomics_selectors.fusions_of(case=case)[:200],
         "expression": genomics_selectors.expression_of(case=case).order_by("-tpm")[:50],
         "reports": case.reports.select_related("sign_off", "sign_off__signed_by"),
+        "imaging": imaging_for_case(case),
         "upload_form": UploadForm(),
         "can_upload": request.user.has_perm("tumorboard.upload_data", case),
         "can_mark_ready": request.user.has_perm("tumorboard.mark_ready", case)
@@ -88,6 +91,9 @@ def _variant_page(request, case) -> dict:
     descending = request.GET.get("dir") == "desc"
     variants = genomics_selectors.variants_of(case=case, sort=sort, descending=descending)
     page = Paginator(variants, VARIANTS_PER_PAGE).get_page(request.GET.get("page"))
+    evidence = selectors.variant_evidence(case=case, variants=page.object_list)
+    for variant in page.object_list:
+        variant.evidence_items = evidence.get(variant.variant_id, [])
     return {
         "variant_page": page,
         "sort": sort,

@@ -1,36 +1,79 @@
-"""Bulk writers: COPY on PostgreSQL, large bulk_create batches elsewhere (the SQLite demo)."""
+"""Bulk writers: COPY on PostgreSQL, large bulk_create batches elsewhere (the SQLite demo).
+
+On PostgreSQL a batch is turned into COPY text column by column (type checks, escaping and JSON
+done once per column, not once per value) and sent by a background thread, so the database
+stores one batch while the caller parses the next. The thread works inside the caller's
+transaction; ``flush()`` waits for it, and its errors are raised there.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Sequence
 
 from django.db import connection, models
 
+_NULL = "\\N"
+_BOOL = {True: "t", False: "f", None: _NULL}
+_SPECIAL = ("\\", "\t", "\n", "\r")
+_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (
+            text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        )
+    return text
+
 
 def _copy_text(value) -> str:
+    """One value in PostgreSQL COPY text format."""
     if value is None:
-        return r"\N"
+        return _NULL
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (dict, list)):
-        value = json.dumps(value, separators=(",", ":"))
-    text = str(value)
-    if any(ch in text for ch in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
+        value = _json(value)
+    return _escape(str(value))
+
+
+def _has_special(values: list[str]) -> bool:
+    joined = "".join(values)
+    return any(ch in joined for ch in _SPECIAL)
+
+
+def _copy_column(values: tuple) -> list[str] | tuple:
+    """A column of values in COPY text format (same result as ``_copy_text`` on each value)."""
+    types = set(map(type, values))
+    if types == {str}:
+        return list(map(_escape, values)) if _has_special(values) else values
+    if types <= {int, float, type(None)}:
+        text = list(map(str, values))
+        if type(None) in types:
+            text = [_NULL if v is None else t for v, t in zip(values, text)]
+        return text
+    if types <= {bool, type(None)}:
+        return list(map(_BOOL.__getitem__, values))
+    if types <= {dict, list}:
+        text = list(map(_json, values))
+        return list(map(_escape, text)) if _has_special(text) else text
+    return list(map(_copy_text, values))
+
+
+def copy_text(rows: Sequence[tuple]) -> bytes:
+    """Rows (tuples of equal length) as PostgreSQL COPY text, UTF-8 encoded."""
+    columns = [_copy_column(column) for column in zip(*rows)]
+    lines = map("\t".join, zip(*columns))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 class BulkWriter:
     """Collects rows as tuples in ``columns`` order and writes them in batches."""
 
-    def __init__(self, model: type[models.Model], columns: Sequence[str], batch_size: int = 20000):
+    def __init__(self, model: type[models.Model], columns: Sequence[str], batch_size: int = 50000):
         self.model = model
         self.columns = list(columns)
         self.batch_size = batch_size
@@ -38,29 +81,74 @@ class BulkWriter:
         self.written = 0
         self.use_copy = connection.vendor == "postgresql"
         self._db_columns = [model._meta.get_field(name).column for name in self.columns]
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._immediate: list[str] = []
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
         if len(self.rows) >= self.batch_size:
-            self.flush()
+            self._send()
 
     def flush(self) -> None:
+        """Write every collected row and wait until the database has them."""
+        self._send()
+        self._wait()
+        if self._immediate:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(self._immediate)} DEFERRED")
+            self._immediate = []
+
+    def _send(self) -> None:
         if not self.rows:
             return
-        if self.use_copy:
-            buffer = io.StringIO()
-            buffer.writelines(
-                "\t".join(_copy_text(value) for value in row) + "\n" for row in self.rows
-            )
-            buffer.seek(0)
-            table = self.model._meta.db_table
-            columns = ", ".join(f'"{name}"' for name in self._db_columns)
-            with connection.cursor() as cursor:
-                cursor.copy_expert(f'COPY "{table}" ({columns}) FROM STDIN', buffer)
-        else:
+        rows, self.rows = self.rows, []
+        if not self.use_copy:
             self.model.objects.bulk_create(
-                [self.model(**dict(zip(self.columns, row))) for row in self.rows],
-                batch_size=5000,
+                [self.model(**dict(zip(self.columns, row))) for row in rows], batch_size=5000
             )
-        self.written += len(self.rows)
-        self.rows.clear()
+            self.written += len(rows)
+            return
+        data = copy_text(rows)
+        self._wait()
+        if self._thread is None:
+            self._prepare()
+        self._thread = threading.Thread(target=self._copy, args=(data,), daemon=True)
+        self._thread.start()
+        self.written += len(rows)
+
+    def _prepare(self) -> None:
+        """Check this table's deferred foreign keys row by row during COPY (in the background
+        thread) instead of all at once at COMMIT; ``flush`` defers them again."""
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = %s::regclass "
+                "AND contype = 'f' AND condeferrable AND condeferred",
+                [self.model._meta.db_table],
+            )
+            self._immediate = [name for (name,) in cursor.fetchall()]
+            if self._immediate:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(self._immediate)} IMMEDIATE")
+
+    def _copy(self, data: bytes) -> None:
+        table = self.model._meta.db_table
+        columns = ", ".join(f'"{name}"' for name in self._db_columns)
+        try:
+            # the raw psycopg2 connection: Django's wrapper refuses use from another thread;
+            # the caller does not touch the connection until _wait() has joined this thread
+            with connection.connection.cursor() as cursor:
+                cursor.copy_expert(
+                    f'COPY "{table}" ({columns}) FROM STDIN', io.BytesIO(data), size=len(data) + 1
+                )
+        except BaseException as error:  # raised again in the caller's thread by _wait()
+            self._error = error
+
+    def _wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            with connection.wrap_database_errors:
+                raise error

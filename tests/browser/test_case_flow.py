@@ -13,7 +13,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, databases=["default", "progress"]),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_VCF = ROOT / "tumorboard" / "demo" / "T001-COAD.tcga_consensus.grch38.vcf.gz"

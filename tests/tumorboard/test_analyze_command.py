@@ -23,7 +23,9 @@ from genomics.models import Variant
 from tests.integration.worker import subprocess_database_url
 from tumorboard.models import Case
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Each run stores a case, as the contract says; a subprocess must see committed data, and job
+# progress goes through the second connection ("progress").
+needs_db = pytest.mark.django_db(transaction=True, databases=["default", "progress"])
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tumorboard/schemas/analysis-result.schema.json").read_text())
@@ -108,6 +110,7 @@ def test_the_schema_itself_is_a_valid_json_schema():
     Draft202012Validator.check_schema(SCHEMA)
 
 
+@needs_db
 def test_a_run_exits_0_and_prints_json_valid_against_the_schema():
     result = run_analyze("--vcf", str(DEMO_VCF), "--tumor-type", "COADREAD")
 
@@ -216,6 +219,7 @@ def test_a_broken_document_fails_the_schema(break_it):
 # --- ranking: the same alteration, different tumor types, and no invented options --------------
 
 
+@needs_db
 def test_braf_v600e_in_melanoma_ranks_dabrafenib_plus_trametinib_first():
     document = analyze("--vcf", str(DEMO_VCF), "--tumor-type", "MEL")
 
@@ -227,6 +231,7 @@ def test_braf_v600e_in_melanoma_ranks_dabrafenib_plus_trametinib_first():
     assert first["variant_ids"] == [BRAF_V600E]
 
 
+@needs_db
 def test_braf_v600e_in_colorectal_cancer_ranks_encorafenib_plus_cetuximab_first():
     document = analyze("--vcf", str(DEMO_VCF), "--tumor-type", "COADREAD")
 
@@ -244,6 +249,7 @@ def test_braf_v600e_in_colorectal_cancer_ranks_encorafenib_plus_cetuximab_first(
     assert braf["depth"] == 54
 
 
+@needs_db
 @pytest.mark.parametrize(
     "records", [[KRAS_G12D], [BRAF_V600E_CHR, KRAS_G12D]], ids=["kras-only", "kras-and-braf"]
 )
@@ -266,6 +272,7 @@ def test_anti_egfr_antibodies_are_never_recommended_for_kras_mutant_colorectal_c
     assert cetuximab["escat"] is None
 
 
+@needs_db
 def test_braf_v600e_with_kras_g12d_in_colorectal_cancer_still_gets_braf_options(tmp_path):
     vcf = write_vcf(tmp_path / "crc.vcf", BRAF_V600E_CHR, KRAS_G12D)
 
@@ -276,6 +283,7 @@ def test_braf_v600e_with_kras_g12d_in_colorectal_cancer_still_gets_braf_options(
     assert first["therapy"] != "Encorafenib + Cetuximab"
 
 
+@needs_db
 def test_a_case_with_nothing_actionable_gets_no_recommendation(tmp_path):
     vcf = write_vcf(tmp_path / "quiet.vcf", *NOTHING_ACTIONABLE)
 
@@ -317,6 +325,7 @@ def _missing(folder: Path) -> tuple[Path, str | None]:
     return folder / "never-written.vcf", None
 
 
+@needs_db
 @pytest.mark.parametrize(
     "make_input", [_not_a_vcf, _empty, _truncated_gzip, _bad_position, _missing]
 )
@@ -338,6 +347,7 @@ def test_bad_input_exits_1_with_one_line_naming_the_file_and_stores_nothing(make
     assert Variant.objects.count() == 0
 
 
+@needs_db
 @pytest.mark.parametrize(
     "args",
     [
@@ -360,6 +370,7 @@ def test_a_usage_error_exits_2_and_stores_nothing(args):
 # --- outputs ------------------------------------------------------------------------------------
 
 
+@needs_db
 def test_json_option_writes_the_file_and_leaves_stdout_clean(tmp_path):
     out = tmp_path / "result.json"
 
@@ -372,6 +383,7 @@ def test_json_option_writes_the_file_and_leaves_stdout_clean(tmp_path):
     assert first_option(document)["therapy"] == "Encorafenib + Cetuximab"
 
 
+@needs_db
 def test_pdf_option_writes_a_pdf_report(tmp_path):
     pdf = tmp_path / "report.pdf"
 
@@ -386,6 +398,7 @@ def test_pdf_option_writes_a_pdf_report(tmp_path):
         assert "Encorafenib" in text
 
 
+@needs_db
 def test_an_unwritable_json_path_is_refused_in_one_line_without_a_traceback(tmp_path):
     out = tmp_path / "no-such-folder" / "result.json"
 

@@ -5,7 +5,7 @@ from core/rules.py, so a change of the rules that breaks the policy makes these 
 
 Policy: the four clinical roles see their site's cases, uploads, variants, recommendations and
 reports; the site admin sees none of them but the audit log. Creating a case: molecular biologist
-and oncologist. Uploading: molecular biologist. Marking ready: molecular biologist and board
+and oncologist. Uploading (or registering a file from the import folder): molecular biologist. Marking ready: molecular biologist and board
 chair. Generating a report: board chair and oncologist. Signing: board chair. Another site's
 object is 404 for everybody (its existence is not revealed), checked before the role.
 Pages answer a successful POST with a redirect (302); the anonymous are sent to the login page
@@ -56,9 +56,11 @@ API = [
     ("list cases",          "GET",  "/api/v1/cases/",                   (200, 200, 200, 200, 403), NA,                         401),
     ("create case",         "POST", "/api/v1/cases/",                   (201, 403, 403, 201, 403), NA,                         401),
     ("case detail",         "GET",  "/api/v1/cases/{case}/",            (200, 200, 200, 200, 403), (404, 404, 404, 404, 404), 401),
+    ("case result",         "GET",  "/api/v1/cases/{case}/result/",     (200, 200, 200, 200, 403), (404, 404, 404, 404, 404), 401),
     ("mark ready",          "POST", "/api/v1/cases/{case}/status/",     (200, 403, 200, 403, 403), (404, 404, 404, 404, 404), 401),
     ("list uploads",        "GET",  "/api/v1/cases/{case}/uploads/",    (200, 200, 200, 200, 403), (404, 404, 404, 404, 404), 401),
     ("upload data",         "POST", "/api/v1/cases/{case}/uploads/",    (201, 403, 403, 403, 403), (404, 404, 404, 404, 404), 401),
+    ("import data",         "POST", "/api/v1/cases/{case}/imports/",    (201, 403, 403, 403, 403), (404, 404, 404, 404, 404), 401),
     ("upload detail",       "GET",  "/api/v1/uploads/{upload}/",        (200, 200, 200, 200, 403), (404, 404, 404, 404, 404), 401),
     ("variants",            "GET",  "/api/v1/cases/{case}/variants/",   (200, 200, 200, 200, 403), (404, 404, 404, 404, 404), 401),
     ("recommendations",     "GET",  "/api/v1/cases/{case}/recommendations/", (200, 200, 200, 200, 403), (404, 404, 404, 404, 404), 401),
@@ -118,7 +120,11 @@ def _site_objects(site, chair):
 
 
 @pytest.fixture
-def world(site, other_site, users):
+def world(site, other_site, users, settings, tmp_path):
+    imports = tmp_path / "import"
+    imports.mkdir()
+    (imports / DEMO_VCF.name).write_bytes(DEMO_VCF.read_bytes())
+    settings.DART_IMPORT_ROOT = imports
     other_chair = UserFactory(username="elsewhere-chair", site=other_site, role=BC)
     return {
         "own": _site_objects(site, users[BC]),
@@ -140,6 +146,8 @@ def _payload(name: str, *, api: bool):
         return {"kind": "somatic_vcf", "file": upload_file(DEMO_VCF)}
     if name == "mark ready" and api:
         return {"status": "ready_for_board"}
+    if name == "import data":
+        return {"kind": "somatic_vcf", "path": DEMO_VCF.name}
     return {}
 
 
@@ -147,7 +155,7 @@ def _effect(name: str, objects: dict):
     """A snapshot of what the request would change if it were allowed."""
     if name == "create case":
         return Case.objects.count()
-    if name == "upload data":
+    if name in ("upload data", "import data"):
         return Upload.objects.count()
     if name == "mark ready":
         return Case.objects.get(pk=objects["case"].pk).status
@@ -162,7 +170,7 @@ def _request(client, method: str, url: str, name: str, *, api: bool, **headers):
     if method == "GET":
         return client.get(url, headers=headers)
     data = _payload(name, api=api)
-    if api and name == "mark ready":
+    if api and name in ("mark ready", "import data"):
         return client.post(url, data, content_type="application/json", headers=headers)
     return client.post(url, data, headers=headers)
 

@@ -2,65 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
 
 import dart
 from core.services.audit import audit_record
-from genomics.alterations import AMPLIFICATION, DELETION, FUSION, MUTATION, Alteration
+from genomics.alterations import AMPLIFICATION, DELETION, FUSION, Alteration
 from genomics.models import CopyNumberCall, FusionCall, Variant
+from genomics.selectors import variant_alteration
 from tumorboard.models import Analysis, Case, CaseStatus, Recommendation
 from tumorboard.services.cases import case_transition
 
-NON_CODING = {
-    "synonymous_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
-    "5_prime_UTR_variant", "3_prime_UTR_variant", "intergenic_variant",
-    "non_coding_transcript_exon_variant", "splice_region_variant",
-}  # fmt: skip
-EXON = re.compile(r"^(\d+)")
 TMB_MAX_UNANNOTATED = 0.05
 
 
 def case_alterations(*, case: Case) -> list[Alteration]:
     """Every alteration of the case in the shared vocabulary, from the stored rows."""
-    alterations: list[Alteration] = []
     variants = (
         Variant.objects.filter(case=case, passed=True)
         .exclude(gene="")
         .only("variant_id", "gene", "hgvsp_short", "consequence", "exon", "oncogenicity", "origin")
     )
-    for variant in variants.iterator():
-        terms = tuple(t for t in variant.consequence.split(",") if t)
-        if (
-            terms
-            and set(terms) <= NON_CODING
-            and variant.oncogenicity
-            not in (
-                "oncogenic",
-                "likely_oncogenic",
-            )
-        ):
-            continue
-        if variant.origin == "germline" and variant.oncogenicity not in (
-            "oncogenic",
-            "likely_oncogenic",
-        ):
-            continue
-        exon = EXON.match(variant.exon or "")
-        alterations.append(
-            Alteration(
-                gene=variant.gene,
-                kind=MUTATION,
-                protein_change=(variant.hgvsp_short or "").removeprefix("p.") or None,
-                consequence=terms,
-                exon=int(exon.group(1)) if exon else None,
-                oncogenicity=variant.oncogenicity or None,
-                origin=variant.origin,
-                variant_ids=(variant.variant_id,),
-            )
-        )
+    alterations = [
+        alteration
+        for alteration in map(variant_alteration, variants.iterator())
+        if alteration is not None
+    ]
     for call in CopyNumberCall.objects.filter(
         case=case, call__in=["amplification", "deep_deletion"]
     ):

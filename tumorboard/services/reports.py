@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.services.audit import audit_record
 from genomics.models import Variant
+from imaging.selectors import imaging_report_sections
 from tumorboard.models import CaseStatus, Recommendation, Report, ReportSignOff
 from tumorboard.reports.pdf import ReportData, render_report
 from tumorboard.selectors import analysis_latest
@@ -81,6 +82,7 @@ def report_data_build(*, case, analysis, version: int, user) -> ReportData:
         versions=versions,
         biomarkers=list(analysis.biomarkers) if analysis else [],
         warnings=list(analysis.warnings) if analysis else [],
+        extra_sections=imaging_report_sections(case),
         notes=[
             "Recommendations are decision support for the molecular tumor board; the treating "
             "physician decides. Each option names the variant, the evidence, the knowledge-base "
