@@ -14,8 +14,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", audit_log, name="audit-log"),
     path("api/v1/", include("tumorboard.api.urls")),
+    path("api/v1/", include("imaging.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("imaging/", include("imaging.urls")),
     path("", include("tumorboard.urls")),
 ]

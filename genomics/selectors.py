@@ -7,22 +7,25 @@ from django.db.models import F, QuerySet
 from genomics.alterations import MUTATION, Alteration
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 
-# Public sort keys of the variant table -> database ordering (nulls last for numbers).
-VARIANT_SORTS = {
-    "position": ("chrom", "pos", "id"),
-    "gene": ("gene", "chrom", "pos", "id"),
-    "vaf": (F("vaf").desc(nulls_last=True), "id"),
-    "depth": (F("depth").desc(nulls_last=True), "id"),
-    "filter": ("-passed", "filters", "chrom", "pos", "id"),
-    "consequence": ("consequence", "gene", "id"),
-    "oncogenicity": ("oncogenicity", "gene", "id"),
+# Public sort keys of the variant table -> fields, in order; missing values sort last both ways.
+VARIANT_SORTS: dict[str, tuple[str, ...]] = {
+    "position": ("chrom", "pos"),
+    "gene": ("gene", "chrom", "pos"),
+    "vaf": ("vaf",),
+    "depth": ("depth",),
+    "filter": ("passed", "filters", "chrom", "pos"),
+    "consequence": ("consequence", "gene"),
+    "oncogenicity": ("oncogenicity", "gene"),
 }
 
 
 def variants_of(*, case, sort: str = "position", descending: bool = False) -> QuerySet[Variant]:
-    ordering = VARIANT_SORTS.get(sort, VARIANT_SORTS["position"])
-    queryset = Variant.objects.filter(case=case).order_by(*ordering)
-    return queryset.reverse() if descending else queryset
+    fields = VARIANT_SORTS.get(sort, VARIANT_SORTS["position"])
+    ordering = [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in fields
+    ]
+    return Variant.objects.filter(case=case).order_by(*ordering, "id")
 
 
 def copy_number_of(*, case) -> QuerySet[CopyNumberCall]:

@@ -15,12 +15,14 @@ class ImageMaskForm(forms.Form):
     image = forms.FileField(required=False, help_text="NRRD or NIfTI (.nrrd, .nii, .nii.gz)")
     mask = forms.FileField(required=False, help_text="Lesion mask on the image's grid")
     archive = forms.FileField(required=False, help_text="Or one zip holding image and mask")
-    config_name = forms.ChoiceField(choices=config_choices, initial=DEFAULT_CONFIG)
+    config_name = forms.ChoiceField(choices=config_choices, initial=DEFAULT_CONFIG, required=False)
     timepoint = forms.CharField(max_length=64, required=False, initial="baseline")
     modality = forms.ChoiceField(
-        choices=[("CT", "CT"), ("MR", "MR"), ("PT", "PET"), ("OT", "other")], initial="CT"
+        choices=[("CT", "CT"), ("MR", "MR"), ("PT", "PET"), ("OT", "other")],
+        initial="CT",
+        required=False,
     )
-    label = forms.IntegerField(min_value=1, max_value=65535, initial=1)
+    label = forms.IntegerField(min_value=1, max_value=65535, initial=1, required=False)
 
     def clean(self):
         data = super().clean()
@@ -29,4 +31,6 @@ class ImageMaskForm(forms.Form):
             raise forms.ValidationError("Upload either an image with its mask or a zip, not both.")
         if not data.get("archive") and not has_pair:
             raise forms.ValidationError("Upload an image and its mask, or one zip holding both.")
+        data["config_name"] = data.get("config_name") or DEFAULT_CONFIG
+        data["label"] = data.get("label") or 1
         return data

@@ -23,7 +23,7 @@ def preview_path(instance: ImagingStudy, filename: str) -> str:
 
 
 class ImagingStudy(BaseModel):
-    """One imaging study (series) of a case, reported by an external pipeline or computed in DART."""
+    """One imaging study (series) of a case, from an external pipeline or computed in DART."""
 
     class Source(models.TextChoices):
         EXTERNAL = "external", "External pipeline"

@@ -58,8 +58,10 @@ def imaging_result(case) -> dict[str, Any]:
     """The ``imaging`` object of the analyze JSON contract."""
     from imaging.services import imaging_discordances
 
-    lesions = Lesion.objects.filter(study__case=case).select_related("study").order_by(
-        "study__created_at", "lesion_id"
+    lesions = (
+        Lesion.objects.filter(study__case=case)
+        .select_related("study")
+        .order_by("study__created_at", "lesion_id")
     )
     return {
         "lesions": [
@@ -102,7 +104,9 @@ def imaging_report_sections(case) -> list[tuple[str, list[list[str]], list[str]]
     from imaging.services import imaging_discordances
 
     predictions = list(predictions_of(case=case).order_by("study__created_at", "id"))
-    lesions = list(Lesion.objects.filter(study__case=case).order_by("study__created_at", "lesion_id"))
+    lesions = list(
+        Lesion.objects.filter(study__case=case).order_by("study__created_at", "lesion_id")
+    )
     if not predictions and not lesions:
         return []
     sections: list[tuple[str, list[list[str]], list[str]]] = []

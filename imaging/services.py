@@ -54,7 +54,9 @@ def _looks_like_csv(path: Path, filename: str) -> bool:
     return not head.startswith((b"{", b"["))
 
 
-def imaging_predictions_parse(*, path: str | Path, filename: str | None = None) -> schema.ImagingReport:
+def imaging_predictions_parse(
+    *, path: str | Path, filename: str | None = None
+) -> schema.ImagingReport:
     """Read a predictions JSON or CSV file -> ImagingReport; InputError names the file and field."""
     path = Path(path)
     filename = filename or path.name
@@ -100,8 +102,9 @@ def imaging_predictions_import(
         )
         upload_store(upload=upload, source=path)
         upload.detected = {
-            "format": "imaging-predictions-csv" if _looks_like_csv(path, filename) else
-            "imaging-predictions-json",
+            "format": "imaging-predictions-csv"
+            if _looks_like_csv(path, filename)
+            else "imaging-predictions-json",
             "schema_version": report.schema_version,
         }
         try:
@@ -113,7 +116,7 @@ def imaging_predictions_import(
         upload.save()
         job_finish(
             job_id=job.pk,
-            message=f"{len(report.lesions)} lesions, {len(report.predictions)} predictions imported",
+            message=f"{len(report.lesions)} lesions, {len(report.predictions)} predictions",
         )
         audit_record(
             actor=user,
@@ -194,8 +197,13 @@ def _store_report(*, case, upload: Upload, report: schema.ImagingReport, user) -
         card_version = ((known.card.get("extraction") or {}) if known else {}).get(
             "pyradiomics_version"
         )
-        if card_version and extraction.get("pyradiomics_version") and (
-            str(card_version).lstrip("vV") != str(extraction["pyradiomics_version"]).lstrip("vV")
+        if (
+            card_version
+            and extraction.get("pyradiomics_version")
+            and (
+                str(card_version).lstrip("vV")
+                != str(extraction["pyradiomics_version"]).lstrip("vV")
+            )
         ):
             warnings.append(
                 f"features computed with PyRadiomics {extraction['pyradiomics_version']}; the "
@@ -224,9 +232,7 @@ def _store_report(*, case, upload: Upload, report: schema.ImagingReport, user) -
             warnings=warnings,
             extraction=extraction if p.lesion_id in feature_sets else {},
             feature_set=feature_sets.get(p.lesion_id or ""),
-            validation=[
-                {k: v for k, v in vars(v).items() if v is not None} for v in p.validation
-            ],
+            validation=[{k: v for k, v in vars(v).items() if v is not None} for v in p.validation],
         )
     return study
 
@@ -282,7 +288,8 @@ def imaging_upload_register(
         raise InputError("upload an image and its mask, or one zip holding both", filename="upload")
     if zip is not None and (image is not None or mask is not None):
         raise InputError(
-            "upload either an image with its mask or a zip, not both", filename=_source_name(zip, "zip")
+            "upload either an image with its mask or a zip, not both",
+            filename=_source_name(zip, "zip"),
         )
     config = bundled_config(config_name or DEFAULT_CONFIG)
     names = (
@@ -426,7 +433,9 @@ def imaging_upload_process(*, upload_id: int) -> None:
                 if value > last[0]:
                     last[0] = value
                     job_progress(
-                        job_id=upload.job_id, progress=value, message="Extracting radiomics features"
+                        job_id=upload.job_id,
+                        progress=value,
+                        message="Extracting radiomics features",
                     )
 
             features = extract_features(
@@ -685,7 +694,11 @@ def imaging_discordances(case) -> list[dict[str, str]]:
         if alteration.kind == "mutation" and alteration.origin != "germline":
             small.setdefault(alteration.gene, []).append(
                 f"{alteration.gene} {alteration.protein_change or 'variant'}"
-                + (f" ({alteration.oncogenicity.replace('_', ' ')})" if alteration.oncogenicity else "")
+                + (
+                    f" ({alteration.oncogenicity.replace('_', ' ')})"
+                    if alteration.oncogenicity
+                    else ""
+                )
             )
     found: list[dict[str, str]] = []
     for p in predictions:
@@ -735,7 +748,9 @@ def imaging_discordances(case) -> list[dict[str, str]]:
             )
         else:
             continue
-        found.append({"gene": gene, "imaging": imaging, "sequencing": sequencing, "message": message})
+        found.append(
+            {"gene": gene, "imaging": imaging, "sequencing": sequencing, "message": message}
+        )
     return found
 
 

@@ -53,13 +53,16 @@ def predictions_upload(request, case_uuid):
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            study = imaging_predictions_import(case=case, path=path, user=request.user, filename=name)
+            study = imaging_predictions_import(
+                case=case, path=path, user=request.user, filename=name
+            )
         except InputError as error:
             messages.error(request, f"Imaging upload refused: {error}")
             return _back(case)
     messages.success(
-        request, f"{name} imported: {study.lesions.count()} lesion(s), "
-        f"{study.predictions.count()} prediction(s)."
+        request,
+        f"{name} imported: {study.lesions.count()} lesion(s), "
+        f"{study.predictions.count()} prediction(s).",
     )
     return _back(case)
 
@@ -89,9 +92,7 @@ def images_upload(request, case_uuid):
     except InputError as error:
         messages.error(request, f"Imaging upload refused: {error}")
     else:
-        messages.success(
-            request, f"{upload.original_name} accepted; feature extraction is queued."
-        )
+        messages.success(request, f"{upload.original_name} accepted; feature extraction is queued.")
     return _back(case)
 
 

@@ -99,6 +99,14 @@ def run_child(path: str, database_url: str, profile: str | None) -> dict:
     return json.loads(lines[-1])
 
 
+def _warm_knowledge_base() -> None:
+    try:
+        from genomics.selectors_kb import knowledge_for_ranking
+    except ImportError:  # an older layout: the analysis loads it on first use
+        return
+    knowledge_for_ranking()
+
+
 def child(path: str, profile: str | None) -> None:
     """Runs inside the child: set up a case, register and ingest the file, print JSON."""
     import resource
@@ -112,7 +120,6 @@ def child(path: str, profile: str | None) -> None:
 
     from core.models import BackgroundJob, Site
     from genomics.annotation.annotator import default_annotator
-    from genomics.kb.runtime import knowledge_base_for_ranking
     from genomics.models import Variant
     from genomics.services.ingest import upload_ingest
     from genomics.services.uploads import upload_register
@@ -121,7 +128,7 @@ def child(path: str, profile: str | None) -> None:
     # a worker loads its lookup tables once per process, not once per file
     t0 = time.perf_counter()
     default_annotator("GRCh38")
-    knowledge_base_for_ranking()
+    _warm_knowledge_base()
     warmup = time.perf_counter() - t0
     with connection.cursor() as cursor:  # each size starts from an empty variant table
         cursor.execute("TRUNCATE genomics_variant")

@@ -39,6 +39,8 @@ class TextSource:
     warnings: list[str] = field(default_factory=list)
     #: decompressed bytes consumed so far / compressed file size, for bomb checks (gzip only)
     position: Callable[[], tuple[int, int]] | None = None
+    #: ``read(n)`` -> up to n characters ("" at the end), for reading the body in blocks
+    read: Callable[[int], str] | None = None
 
 
 def _inner_kind(head: bytes) -> str | None:
@@ -154,7 +156,7 @@ def open_text(
     if compression == "plain":
         fh = open(path, encoding="utf-8", errors="replace", newline=None)  # noqa: SIM115
         rl = fh.readline
-        return TextSource(lambda: rl(max_line), fh.close, "plain")
+        return TextSource(lambda: rl(max_line), fh.close, "plain", read=fh.read)
     raw = open(path, "rb")  # noqa: SIM115
     gz = gzip.GzipFile(fileobj=raw, mode="rb")
     text = io.TextIOWrapper(
@@ -162,10 +164,17 @@ def open_text(
     )
     size = os.fstat(raw.fileno()).st_size
     trl = text.readline
+    tread = text.read
 
     def readline() -> str:
+        return _guarded(trl, max_line)
+
+    def read(n: int) -> str:
+        return _guarded(tread, n)
+
+    def _guarded(method: Callable[[int], str], n: int) -> str:
         try:
-            return trl(max_line)
+            return method(n)
         except EOFError:
             raise InputError(
                 f"the file is gzip but truncated at byte {size} (compressed data ends "
@@ -190,7 +199,7 @@ def open_text(
         warnings.append(
             "the file is plain gzip, not bgzip: it can be read but not indexed with tabix"
         )
-    return TextSource(readline, close, compression, warnings, position)
+    return TextSource(readline, close, compression, warnings, position, read)
 
 
 def _open_bcf(path: str | os.PathLike[str], filename: str) -> TextSource:

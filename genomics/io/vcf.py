@@ -381,6 +381,10 @@ class _Plan:
     regex: re.Pattern[str]
     keys: list[str]
     extract: Extractor
+    #: fullmatch of all sample columns joined by TAB against a stricter, faster pattern that
+    #: accepts only what ``regex`` accepts (plain digits, decimals, in-range GT); a miss means
+    #: "check each sample with ``regex``", never "invalid"
+    fast: Callable[[str], object] | None = None
 
 
 def _format_plan(fmt: str, n_alleles: int, header: VcfHeader,
@@ -420,7 +424,36 @@ def _format_plan(fmt: str, n_alleles: int, header: VcfHeader,
     if not keys:
         pattern = r"\.?"
     numbers = {k: v[0] for k, v in header.format_defs.items()}
-    return _Plan(re.compile(pattern), keys, make_extractor(keys, numbers, header.callers))
+    plan = _Plan(re.compile(pattern), keys, make_extractor(keys, numbers, header.callers))
+    fast = _fast_sample_pattern(keys, n_alleles, header)
+    if fast is not None and header.samples:
+        plan.fast = re.compile("\t".join([fast] * len(header.samples))).fullmatch
+    return plan
+
+
+_FAST_VALUE = {"Integer": "[0-9]++", "Float": r"[0-9]++(?:\.[0-9]*+)?+", "String": None}
+
+
+def _fast_sample_pattern(keys: list[str], n_alleles: int, header: VcfHeader) -> str | None:
+    """A pattern for one sample that matches a subset of what ``_format_plan``'s regex matches
+    (possessive quantifiers, no signs, exponents or missing items), or None."""
+    if not keys or not 1 < n_alleles <= 10:
+        return None
+    parts = []
+    for k in keys:
+        if k == "GT":
+            a = f"[0-{n_alleles - 1}.]"
+            parts.append(f"[/|]?+{a}(?:[/|]{a})*+[/|]?+")
+            continue
+        vtype = header.format_defs.get(k, (".", "String"))[1]
+        if vtype not in _FAST_VALUE:
+            return None
+        value = _FAST_VALUE[vtype]
+        parts.append(f"{value}(?:,{value})*+" if value else "[^:\t]*+")
+    pattern = ""
+    for p in reversed(parts):
+        pattern = f"{p}(?::{pattern})?+" if pattern else p
+    return pattern
 
 
 def _diagnose_sample(value: str, sample: str, plan: _Plan, n_alleles: int,
@@ -503,6 +536,46 @@ def _make_fetch(fasta: str) -> Callable[[str, int, int], str]:
     return fetch
 
 
+_BLOCK_CHARS = 1 << 18
+
+
+def _body_lines(src: TextSource, max_line: int) -> Iterator[str | None]:
+    """The remaining lines of ``src`` without their newline; None for a line of ``max_line``
+    characters or more (what ``readline(max_line)`` would return without a newline).
+    Reads blocks when the source can, which costs far less per line than ``readline``."""
+    read = src.read
+    if read is None:
+        readline = src.readline
+        while True:
+            line = readline()
+            if not line:
+                return
+            if line[-1] == "\n":
+                yield line[:-1]
+            elif len(line) >= max_line:
+                yield None
+                return
+            else:
+                yield line
+    pending = ""
+    while True:
+        block = read(_BLOCK_CHARS)
+        if not block:
+            break
+        lines = (pending + block if pending else block).split("\n")
+        pending = lines.pop()
+        for line in lines:
+            if len(line) >= max_line:
+                yield None
+                return
+            yield line
+        if len(pending) >= max_line:
+            yield None
+            return
+    if pending:
+        yield pending
+
+
 def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                pass_filters: frozenset[str], fasta: str | None) -> Iterator[VariantCall]:
     name = header.filename
@@ -539,21 +612,18 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
     last_pos = 0
     last_dup: tuple[str, int, str, str] = ("", -1, "", "")
     position = src.position
-    readline = src.readline
     max_line = MAX_LINE_CHARS
     simple_alt = _SIMPLE_ALT.fullmatch
     ref_ok = _REF_RE.fullmatch
     skipped_ref_only = 0
     varscan = "varscan2" in header.callers
+    tab = "\t"
+    # INFO key -> (copied into VariantCall.info, read for VAF/annotation): one lookup per item
+    wanted = {k: (k in keep, k in aux_keys) for k in keep | aux_keys}
 
-    while True:
-        line = readline()
-        if not line:
-            break
+    for line in _body_lines(src, max_line):
         lineno += 1
-        if line[-1] == "\n":
-            line = line[:-1]
-        elif len(line) >= max_line:
+        if line is None:
             raise InputError(f"the line is longer than {max_line // (1 << 20)} MiB; refusing "
                              "a record that large", filename=name, line=lineno)
         if not lineno & 0xFFFF and position is not None:
@@ -655,9 +725,12 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                     if k not in scratch.format_defs and k != "GT":
                         warn(f"line {lineno}: FORMAT {k} is not defined in the header; read as "
                              "String", once="fmt:" + k)
-            fullmatch = plan.regex.fullmatch
-            for j in range(9, len(cols)):
-                if fullmatch(cols[j]) is None:
+            fast = plan.fast
+            if fast is None or len(cols) != ncols or fast(tab.join(cols[9:])) is None:
+                fullmatch = plan.regex.fullmatch
+                for j in range(9, len(cols)):
+                    if fullmatch(cols[j]) is not None:
+                        continue
                     raise InputError(_diagnose_sample(cols[j], samples[j - 9] if j - 9 < nsamples
                                                       else f"column {j + 1}", plan, n_alleles,
                                                       scratch), filename=name, line=lineno)
@@ -678,12 +751,12 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
         if info != ".":
             for item in info.split(";"):
                 k, _, v = item.partition("=")
-                if k in keep:
-                    kept[k] = v
-                    if k in aux_keys:
+                role = wanted.get(k)
+                if role is not None:
+                    if role[0]:
+                        kept[k] = v
+                    if role[1]:
                         infos[k] = v
-                elif k in aux_keys:
-                    infos[k] = v
         annotation = infos.get(ann_key) if ann_key else None
         original = f"{chrom}:{spos}:{ref}:{alt}"
         extract = plan.extract if plan is not None else None

@@ -111,29 +111,32 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     )
     origin = "germline" if upload.kind == Upload.Kind.GERMLINE_VCF else "somatic"
     annotate = VariantAnnotationContext(header=header, assembly=upload.case.assembly)
-    writer = BulkWriter(Variant, VARIANT_COLUMNS)
     estimated = _estimated_lines(upload)
     fasta = settings.DART_REFERENCE_FASTA.get(upload.case.assembly) or None
     case_id, upload_id = upload.case_id, upload.pk
-    for call in vcf.iter_variants(
-        path, header, pass_filters=frozenset(settings.DART_PASS_FILTERS), fasta=fasta
-    ):
-        note = annotate(call)
-        writer.add(
-            (
-                case_id, upload_id, origin, call.line,
-                f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}",
-                call.chrom, call.pos, call.ref, call.alt, call.original,
-                ";".join(call.filters), call.passed, call.qual, call.vaf, call.depth,
-                call.alt_count, call.normal_vaf, call.normal_depth,
-                note.gene, note.transcript, ",".join(note.consequence), note.hgvsc, note.hgvsp,
-                note.hgvsp_short, note.exon, note.source, note.gene_role, note.hotspot,
-                note.oncogenicity, note.criteria, call.info,
-            )
-        )  # fmt: skip
-        if call.line % 20000 == 0:
-            progress(min(0.95, call.line / estimated), f"line {call.line}")
-    writer.flush()
+    with BulkWriter(Variant, VARIANT_COLUMNS) as writer:
+        add = writer.add
+        next_progress = 20000
+        for call in vcf.iter_variants(
+            path, header, pass_filters=frozenset(settings.DART_PASS_FILTERS), fasta=fasta
+        ):
+            note = annotate(call)
+            add(
+                (
+                    case_id, upload_id, origin, call.line,
+                    f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}",
+                    call.chrom, call.pos, call.ref, call.alt, call.original,
+                    ";".join(call.filters), call.passed, call.qual, call.vaf, call.depth,
+                    call.alt_count, call.normal_vaf, call.normal_depth,
+                    note.gene, note.transcript, ",".join(note.consequence), note.hgvsc,
+                    note.hgvsp, note.hgvsp_short, note.exon, note.source, note.gene_role,
+                    note.hotspot, note.oncogenicity, note.criteria, call.info,
+                )
+            )  # fmt: skip
+            if call.line >= next_progress:
+                next_progress = call.line + 20000
+                progress(min(0.95, call.line / estimated), f"line {call.line}")
+        writer.flush()
     _sample_register(upload, header)
     log = list(header.warnings) + annotate.summary()
     upload.detected = {**upload.detected, "records": writer.written, "annotation": annotate.info()}

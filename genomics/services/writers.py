@@ -85,6 +85,17 @@ class BulkWriter:
         self._error: BaseException | None = None
         self._immediate: list[str] = []
 
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:  # the caller failed: let the running COPY end before rollback
+            if self._thread is not None:
+                self._thread.join()
+                self._thread = None
+            self._error = None
+            self.rows = []
+
     def add(self, row: tuple) -> None:
         self.rows.append(row)
         if len(self.rows) >= self.batch_size:
@@ -113,7 +124,8 @@ class BulkWriter:
         self._wait()
         if self._thread is None:
             self._prepare()
-        self._thread = threading.Thread(target=self._copy, args=(data,), daemon=True)
+        raw = connection.connection  # the psycopg2 connection, resolved in the caller's thread
+        self._thread = threading.Thread(target=self._copy, args=(raw, data), daemon=True)
         self._thread.start()
         self.written += len(rows)
 
@@ -131,13 +143,13 @@ class BulkWriter:
             if self._immediate:
                 cursor.execute(f"SET CONSTRAINTS {', '.join(self._immediate)} IMMEDIATE")
 
-    def _copy(self, data: bytes) -> None:
+    def _copy(self, raw, data: bytes) -> None:
         table = self.model._meta.db_table
         columns = ", ".join(f'"{name}"' for name in self._db_columns)
         try:
             # the raw psycopg2 connection: Django's wrapper refuses use from another thread;
             # the caller does not touch the connection until _wait() has joined this thread
-            with connection.connection.cursor() as cursor:
+            with raw.cursor() as cursor:
                 cursor.copy_expert(
                     f'COPY "{table}" ({columns}) FROM STDIN', io.BytesIO(data), size=len(data) + 1
                 )

@@ -1,7 +1,7 @@
 """The walking skeleton in a real browser: upload a tumor VCF, review it, download the report.
 
-Headless Debian Chromium driven by Playwright against pytest-django's live server. Tasks run
-eagerly here; the real worker is covered by tests/integration.
+Headless Debian Chromium driven by Playwright against pytest-django's live server, with a real
+Celery worker ingesting the upload, so the page's progress bar is fed by a running job.
 """
 
 import re
@@ -12,9 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.factories import PASSWORD
+from tests.integration.worker import CeleryWorker, tasks_sent_to, unique_queue
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.worker,
     pytest.mark.django_db(transaction=True, databases=["default", "progress"]),
 ]
 
@@ -45,6 +47,16 @@ def browser_page(monkeypatch):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """Uploads made through the live server are ingested by a real worker process."""
+    queue = unique_queue()
+    with tasks_sent_to(queue):
+        worker = CeleryWorker(queue=queue, log_path=tmp_path / "worker.log").start()
+        yield worker
+        worker.stop()
 
 
 def log_in(page: Page, base_url: str, username: str) -> None:
@@ -80,7 +92,7 @@ def find_variant_row(page: Page, gene: str, max_pages: int = 20):
 
 
 def test_a_vcf_uploaded_in_the_browser_becomes_ranked_options_and_a_pdf_report(
-    browser_page, live_server, users, tmp_path
+    users, live_server, worker, browser_page, tmp_path
 ):
     page = browser_page
 
@@ -95,14 +107,17 @@ def test_a_vcf_uploaded_in_the_browser_becomes_ranked_options_and_a_pdf_report(
     case_url = page.url
     expect(page.locator(".summary")).to_contain_text("COADREAD")
 
-    page.locator("select[name=kind]").select_option("somatic_vcf")
-    page.locator("input[name=file]").set_input_files(DEMO_VCF)
-    page.locator("#upload-button").click()
+    form = page.locator("#uploads form.upload-form")
+    form.locator("select[name=kind]").select_option("somatic_vcf")
+    form.locator("input[name=file]").set_input_files(DEMO_VCF)
+    form.locator("#upload-button").click()
 
     upload = page.locator("tr.upload-row", has_text=DEMO_VCF.name)
+    expect(upload.locator("progress")).to_be_visible()
     expect(upload).to_have_attribute("data-state", "done")
     expect(upload.locator("progress")).to_have_attribute("value", "100")
     expect(upload).to_contain_text("3313 records ingested")
+    assert "Task genomics.ingest_upload[" in worker.log(), "the worker process ingested it"
 
     options = page.locator("#recommendations tr.recommendation")
     expect(options.first.locator("td").nth(0)).to_have_text("1")

@@ -12,7 +12,12 @@ from django.utils import timezone
 from core.models import BackgroundJob, Upload
 from genomics.models import Variant
 from genomics.services.uploads import upload_register
-from tests.integration.worker import alleles_in_vcf, mutect2_vcf, wait_until
+from tests.integration.worker import (
+    alleles_in_vcf,
+    mutect2_vcf,
+    open_transactions_of_others,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -63,9 +68,15 @@ def test_a_killed_ingestion_stores_nothing_and_the_redelivered_task_completes_it
         what="the ingestion to report progress",
         diagnostics=lambda: first.log(tail=40),
     )
+    assert open_transactions_of_others() >= 1, "the ingestion's transaction is open"
     first.kill()
 
     assert not first.alive
+    wait_until(
+        lambda: open_transactions_of_others() == 0,
+        timeout=30,
+        what="PostgreSQL to roll back the killed worker's transaction",
+    )
     upload.refresh_from_db()
     assert upload.record_count is None
     assert Variant.objects.filter(upload=upload).count() == 0, "no variant of the killed run"

@@ -222,3 +222,15 @@ def mutect2_vcf(path: Path, *, records: int, seed: int) -> Path:
 
     generate_mutect2_vcf(str(path), records, seed)
     return path
+
+
+def open_transactions_of_others() -> int:
+    """Sessions on the test database, other than this one, inside an open transaction."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+        )
+        return cursor.fetchone()[0]

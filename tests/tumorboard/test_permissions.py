@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the permission tables below are kept one row per endpoint)
 """Who may do what, page by page and endpoint by endpoint.
 
 The expected status of every cell is written out by hand below; it is deliberately NOT derived
@@ -5,9 +6,10 @@ from core/rules.py, so a change of the rules that breaks the policy makes these 
 
 Policy: the four clinical roles see their site's cases, uploads, variants, recommendations and
 reports; the site admin sees none of them but the audit log. Creating a case: molecular biologist
-and oncologist. Uploading (or registering a file from the import folder): molecular biologist. Marking ready: molecular biologist and board
-chair. Generating a report: board chair and oncologist. Signing: board chair. Another site's
-object is 404 for everybody (its existence is not revealed), checked before the role.
+and oncologist. Uploading (or registering a file from the import folder): molecular biologist.
+Marking ready: molecular biologist and board chair. Generating a report: board chair and
+oncologist. Signing: board chair. Another site's object is 404 for everybody (its existence is not
+revealed), checked before the role.
 Pages answer a successful POST with a redirect (302); the anonymous are sent to the login page
 (pages) or get 401 (API).
 """

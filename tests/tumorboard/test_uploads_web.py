@@ -18,7 +18,6 @@ from tests.tumorboard.conftest import (
     VCF_DATA,
     files_under,
     ingesting,
-    upload_file,
 )
 from tumorboard.models import CaseStatus
 

@@ -210,6 +210,9 @@ class VariantList(ListAPIView):
     def get_queryset(self):
         case = selectors.case_get(user=self.request.user, case_uuid=self.kwargs["case_uuid"])
         require(self.request.user, "tumorboard.view_case", case)
+        audit_record(
+            actor=self.request.user, action="view", obj=case, summary=f"API variants {case.uuid}"
+        )
         return genomics_selectors.variants_of(
             case=case,
             sort=self.request.query_params.get("sort", "position"),
@@ -231,6 +234,9 @@ class RecommendationList(APIView):
     def get(self, request, case_uuid):
         case = selectors.case_get(user=request.user, case_uuid=case_uuid)
         require(request.user, "tumorboard.view_case", case)
+        audit_record(
+            actor=request.user, action="view", obj=case, summary=f"API recommendations {case.uuid}"
+        )
         analysis = selectors.analysis_latest(case=case)
         rows = analysis.recommendations.all() if analysis else Recommendation.objects.none()
         return Response(RecommendationOutput(rows, many=True).data)
