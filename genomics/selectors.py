@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import NullIf
 
 from genomics.alterations import MUTATION, Alteration
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
@@ -19,12 +20,16 @@ VARIANT_SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+TEXT_SORT_FIELDS = {"gene", "consequence", "oncogenicity"}
+
+
 def variants_of(*, case, sort: str = "position", descending: bool = False) -> QuerySet[Variant]:
     fields = VARIANT_SORTS.get(sort, VARIANT_SORTS["position"])
-    ordering = [
-        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-        for name in fields
-    ]
+    ordering = []
+    for name in fields:
+        # Empty text (no gene, no consequence) sorts with the missing numbers: last.
+        key = NullIf(name, Value("")) if name in TEXT_SORT_FIELDS else F(name)
+        ordering.append(key.desc(nulls_last=True) if descending else key.asc(nulls_last=True))
     return Variant.objects.filter(case=case).order_by(*ordering, "id")
 
 

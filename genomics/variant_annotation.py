@@ -6,11 +6,13 @@ per process by the modules that own them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from genomics.annotation.annotator import Annotator, default_annotator
+from genomics.annotation.annotator import DISTANCE, Annotator, default_annotator
 from genomics.annotation.hotspots import is_hotspot
+from genomics.annotation.index import norm_chrom
 from genomics.annotation.oncogenicity import classify_oncogenicity
 from genomics.annotation.pipeline import annotation_from_pipeline
 from genomics.annotation.roles import gene_role
@@ -42,6 +44,30 @@ class VariantAnnotationContext:
         self.sources: Counter[str] = Counter()
         self.not_annotated = 0
         self.genes_without_reference: Counter[str] = Counter()
+        self._spans = _indexed_spans(self.annotator)
+        self._chrom_spans: dict[str, tuple[list[int], list[int]] | None] = {}
+        self._roles: dict[str, str | None] = {}
+        self._classified: dict[tuple, tuple[str, list]] = {}
+
+    def _outside_index(self, chrom: str, pos: int, ref: str) -> bool:
+        """True when no indexed transcript (+- 5 kb) comes near the allele, so the annotator
+        would return None; a bisect instead of the annotator's own work (most WGS calls)."""
+        if self._spans is None:
+            return False
+        spans = self._chrom_spans.get(chrom, False)
+        if spans is False:
+            spans = self._chrom_spans[chrom] = self._spans.get(norm_chrom(chrom))
+        if spans is None:
+            return True
+        starts, ends = spans
+        # the annotator trims the allele to its minimal form inside pos-1 .. pos+len(ref)
+        i = bisect_right(starts, pos + len(ref)) - 1
+        return i < 0 or ends[i] < pos - 1
+
+    def _role(self, gene: str) -> str | None:
+        if gene not in self._roles:
+            self._roles[gene] = gene_role(gene)
+        return self._roles[gene]
 
     def __call__(self, call) -> VariantNote:
         annotation = None
@@ -53,7 +79,7 @@ class VariantAnnotationContext:
                 call.alt,
                 call.allele_index,
             )
-        if annotation is None:
+        if annotation is None and not self._outside_index(call.chrom, call.pos, call.ref):
             annotation = self.annotator.annotate(call.chrom, call.pos, call.ref, call.alt)
         if annotation is None:
             self.not_annotated += 1
@@ -64,18 +90,28 @@ class VariantAnnotationContext:
         chosen = annotation.chosen
         self.sources[annotation.source] += 1
         protein = chosen.hgvsp_short[2:] if chosen.hgvsp_short else None
-        role = gene_role(chosen.gene) if chosen.gene else None
+        role = self._role(chosen.gene) if chosen.gene else None
         hotspot = bool(chosen.gene) and is_hotspot(
             chosen.gene, protein, consequence=chosen.consequence
         )
-        result = classify_oncogenicity(
-            gene=chosen.gene,
-            consequence=chosen.consequence,
-            protein_change=protein,
-            hotspot=hotspot,
-            gene_role=role,
-            vaf=call.vaf,
-        )
+        key = (chosen.gene, tuple(chosen.consequence), protein, hotspot, role, call.vaf)
+        classified = self._classified.get(key)
+        if classified is None:
+            result = classify_oncogenicity(
+                gene=chosen.gene,
+                consequence=chosen.consequence,
+                protein_change=protein,
+                hotspot=hotspot,
+                gene_role=role,
+                vaf=call.vaf,
+            )
+            classified = (
+                result.classification,
+                [{"code": c.code, "met": c.met} for c in result.criteria],
+            )
+            if len(self._classified) > 50000:  # bounded: keys include the VAF
+                self._classified.clear()
+            self._classified[key] = classified
         return VariantNote(
             gene=chosen.gene or "",
             transcript=chosen.transcript or "",
@@ -87,8 +123,8 @@ class VariantAnnotationContext:
             source=annotation.source,
             gene_role=role or "",
             hotspot=hotspot,
-            oncogenicity=result.classification,
-            criteria=[{"code": c.code, "met": c.met} for c in result.criteria],
+            oncogenicity=classified[0],
+            criteria=[dict(c) for c in classified[1]],
         )
 
     def info(self) -> dict:
@@ -114,3 +150,27 @@ def _gene_from_info(info: dict) -> str:
         if value:
             return str(value).split(":")[0].split("|")[0][:64]
     return ""
+
+
+def _indexed_spans(annotator) -> dict[str, tuple[list[int], list[int]]] | None:
+    """Per chromosome, the merged spans (+- 5 kb) of the annotator's transcripts as sorted
+    (starts, ends); None for an annotator this shortcut does not know (then every allele goes
+    to ``annotate``)."""
+    if type(annotator).annotate is not Annotator.annotate:
+        return None
+    by_chrom: dict[str, list[tuple[int, int]]] = {}
+    for t in annotator.index.transcripts:
+        by_chrom.setdefault(t.chrom, []).append((t.start - DISTANCE, t.end + DISTANCE))
+    spans = {}
+    for chrom, items in by_chrom.items():
+        items.sort()
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in items:
+            if starts and start <= ends[-1] + 1:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        spans[chrom] = (starts, ends)
+    return spans

@@ -118,6 +118,9 @@ def imaging_predictions_import(
             job_id=job.pk,
             message=f"{len(report.lesions)} lesions, {len(report.predictions)} predictions",
         )
+        from tumorboard.services.analysis import analysis_refresh
+
+        analysis_refresh(case=case, user=user)
         audit_record(
             actor=user,
             action="create",
@@ -458,6 +461,9 @@ def imaging_upload_process(*, upload_id: int) -> None:
             study, log = _store_extraction(upload=upload, features=features, png=png)
             count = study.predictions.count()
             Upload.objects.filter(pk=upload_id).update(record_count=count)
+            from tumorboard.services.analysis import analysis_refresh
+
+            analysis_refresh(case=upload.case, user=upload.created_by)
             job_finish(
                 job_id=upload.job_id,
                 message=f"{len(features.features)} features extracted; {count} model prediction(s)",

@@ -5,6 +5,18 @@ from core.models import Upload
 ONCOTREE_CODE = r"^[A-Za-z0-9_]{1,32}$"
 
 
+def oncotree_code_clean(value: str) -> str:
+    """The current OncoTree code for ``value`` (old codes map forward); empty stays empty."""
+    from genomics.kb import oncotree
+
+    if not value:
+        return ""
+    current = oncotree.bundled().resolve(value)
+    if current is None:
+        raise forms.ValidationError(f"'{value}' is not an OncoTree code (e.g. MEL, COADREAD).")
+    return current
+
+
 class CaseForm(forms.Form):
     pseudonym = forms.RegexField(
         regex=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
@@ -18,6 +30,9 @@ class CaseForm(forms.Form):
     diagnosis = forms.CharField(max_length=500, required=False)
     clinical_question = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     assembly = forms.ChoiceField(choices=[("GRCh38", "GRCh38"), ("GRCh37", "GRCh37")])
+
+    def clean_tumor_type(self) -> str:
+        return oncotree_code_clean(self.cleaned_data.get("tumor_type", ""))
 
 
 class UploadForm(forms.Form):

@@ -265,9 +265,10 @@ def main() -> None:
         f"{warm['warmup_s']:.1f} s, RSS after warm-up {warm['rss_before_mb']:.0f} MB"
     )
     size, _n, base_rps, dart_rps, rep = results[-1]
+    peak = max(r[4]["peak_rss_mb"] for r in results)
     print(
         f"ingest dart_rps={dart_rps:.0f} baseline_rps={base_rps:.0f} "
-        f"ratio={dart_rps / base_rps:.3f} peak_rss_mb={max(r[4]['peak_rss_mb'] for r in results):.0f}"
+        f"ratio={dart_rps / base_rps:.3f} peak_rss_mb={peak:.0f}"
     )
 
 

@@ -166,6 +166,8 @@ DART_REFERENCE_FASTA = {
     "GRCh38": env("DART_REFERENCE_FASTA_GRCH38", default=""),
 }
 
+DART_LOG_DIR = Path(env("DART_LOG_DIR", default=str(BASE_DIR / "var" / "log")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,7 +13,7 @@ from core.services.audit import audit_record
 from core.services.jobs import job_fail, job_finish, job_progress, job_start
 from genomics.io.errors import InputError
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
-from genomics.services.writers import BulkWriter
+from genomics.services.writers import BulkWriter, json_text
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,35 @@ VARIANT_COLUMNS = (
     "exon", "annotation_source", "gene_role", "hotspot", "oncogenicity",
     "oncogenicity_criteria", "info",
 )  # fmt: skip
+
+
+_NULL = "\\N"
+
+
+def _variant_copy_line(row: tuple) -> str | None:
+    """One ``VARIANT_COLUMNS`` row as COPY text, or None when a text value needs escaping
+    (then the writer's generic conversion handles it)."""
+    (case_id, upload_id, origin, line, variant_id, chrom, pos, ref, alt, original, filters,
+     passed, qual, vaf, depth, alt_count, normal_vaf, normal_depth, gene, transcript,
+     consequence, hgvsc, hgvsp, hgvsp_short, exon, source, role, hotspot, oncogenicity,
+     criteria, info) = row  # fmt: skip
+    criteria_json = json_text(criteria) if criteria else "[]"
+    info_json = json_text(info) if info else "{}"
+    probe = "".join((origin, variant_id, chrom, ref, alt, original, filters, gene, transcript,
+                     consequence, hgvsc, hgvsp, hgvsp_short, exon, source, role, oncogenicity,
+                     criteria_json, info_json))  # fmt: skip
+    if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
+        return None
+    return (
+        f"{case_id}\t{upload_id}\t{origin}\t{line}\t{variant_id}\t{chrom}\t{pos}\t{ref}\t{alt}\t"
+        f"{original}\t{filters}\t{'t' if passed else 'f'}\t{_NULL if qual is None else qual}\t"
+        f"{_NULL if vaf is None else vaf}\t{_NULL if depth is None else depth}\t"
+        f"{_NULL if alt_count is None else alt_count}\t"
+        f"{_NULL if normal_vaf is None else normal_vaf}\t"
+        f"{_NULL if normal_depth is None else normal_depth}\t{gene}\t{transcript}\t"
+        f"{consequence}\t{hgvsc}\t{hgvsp}\t{hgvsp_short}\t{exon}\t{source}\t{role}\t"
+        f"{'t' if hotspot else 'f'}\t{oncogenicity}\t{criteria_json}\t{info_json}"
+    )
 
 
 def upload_ingest(*, upload_id: int) -> None:
@@ -114,7 +143,7 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     estimated = _estimated_lines(upload)
     fasta = settings.DART_REFERENCE_FASTA.get(upload.case.assembly) or None
     case_id, upload_id = upload.case_id, upload.pk
-    with BulkWriter(Variant, VARIANT_COLUMNS) as writer:
+    with BulkWriter(Variant, VARIANT_COLUMNS, copy_line=_variant_copy_line) as writer:
         add = writer.add
         next_progress = 20000
         for call in vcf.iter_variants(

@@ -50,15 +50,11 @@ def test_imaging_egfr_mutant_without_an_egfr_variant_is_a_data_quality_question(
     assert "heterogeneity" in flag["message"]
 
 
-def test_imaging_braf_wild_type_while_sequencing_found_braf_v600e_is_flagged(
-    users, case, tmp_path
-):
+def test_imaging_braf_wild_type_while_sequencing_found_braf_v600e_is_flagged(users, case, tmp_path):
     ingest_demo_vcf(case=case, user=users["molecular_biologist"])
     document = example_document()
     document["predictions"] = [radiogenomic("BRAF", 0.1), radiogenomic("KRAS", 0.5)]
-    imaging_predictions_import(
-        case=case, path=write_json(tmp_path / "p.json", document), user=None
-    )
+    imaging_predictions_import(case=case, path=write_json(tmp_path / "p.json", document), user=None)
 
     [flag] = imaging_discordances(case)  # KRAS at 0.5 is too uncertain to disagree with anything
 
@@ -97,8 +93,10 @@ def test_analyze_with_imaging_adds_the_imaging_object_to_the_result(tmp_path, si
     imaging = result["imaging"]
     assert [lz["id"] for lz in imaging["lesions"]] == ["L1", "N1"]
     assert [lz["measurable"] for lz in imaging["lesions"]] == [True, False]
-    first = {k: imaging["predictions"][0][k] for k in
-             ("target", "value", "probability", "model", "model_version", "research_only")}
+    first = {
+        k: imaging["predictions"][0][k]
+        for k in ("target", "value", "probability", "model", "model_version", "research_only")
+    }
     assert first == {
         "target": "surv2yr", "value": 0.62, "probability": 0.62,
         "model": "hosny2018-surv2yr-pyrad3", "model_version": "1.0.0", "research_only": True,
@@ -115,7 +113,9 @@ def test_analyze_with_imaging_adds_the_imaging_object_to_the_result(tmp_path, si
         jsonschema.validate(broken, result_schema())
 
 
-def test_only_clinically_usable_response_predictions_reach_the_ranking(users, case, tmp_path, settings):
+def test_only_clinically_usable_response_predictions_reach_the_ranking(
+    users, case, tmp_path, settings
+):
     document = example_document()
     response = {
         "target": "response:pembrolizumab", "kind": "response", "probability": 0.75,

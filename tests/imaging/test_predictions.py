@@ -128,7 +128,9 @@ def test_schema_violating_json_is_refused_naming_file_and_field(
     assert files_under(media_root) == []
 
 
-def test_a_refusal_in_the_browser_is_a_message_naming_file_and_reason(client, users, case, tmp_path):
+def test_a_refusal_in_the_browser_is_a_message_naming_file_and_reason(
+    client, users, case, tmp_path
+):
     path = tmp_path / "not-json.json"
     path.write_text("study_uid: 1.2.3\n")
     client.force_login(users["molecular_biologist"])
@@ -159,7 +161,9 @@ def test_the_same_file_is_not_imported_twice(client, users, case):
 
 def test_an_import_is_audited(client, users, case):
     client.force_login(users["molecular_biologist"])
-    client.post(f"/api/v1/cases/{case.uuid}/imaging/predictions/", {"file": upload_file(EXAMPLE_JSON)})
+    client.post(
+        f"/api/v1/cases/{case.uuid}/imaging/predictions/", {"file": upload_file(EXAMPLE_JSON)}
+    )
 
     event = AuditEvent.objects.get(object_type="ImagingStudy")
     assert event.actor == users["molecular_biologist"]

@@ -181,7 +181,8 @@ def tasks_sent_to(queue: str, broker_url: str = BROKER_URL) -> Iterator[None]:
         yield
     finally:
         with app.connection_for_write() as connection:
-            connection.default_channel.client.delete(queue)
+            client = connection.default_channel.client
+            client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         app.close()
         app.conf.update(saved)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -18,7 +19,7 @@ from genomics.models import Variant
 from genomics.services.uploads import upload_register
 from tumorboard import selectors
 from tumorboard.api.permissions import require
-from tumorboard.forms import UploadForm
+from tumorboard.forms import UploadForm, oncotree_code_clean
 from tumorboard.models import Case, CaseStatus, Recommendation, Report
 from tumorboard.services.cases import case_create, case_transition
 from tumorboard.services.reports import report_download, report_generate, report_sign
@@ -43,6 +44,12 @@ class CaseInput(serializers.Serializer):
     diagnosis = serializers.CharField(max_length=500, required=False, default="")
     clinical_question = serializers.CharField(required=False, default="", allow_blank=True)
     assembly = serializers.ChoiceField(choices=["GRCh37", "GRCh38"], default="GRCh38")
+
+    def validate_tumor_type(self, value: str) -> str:
+        try:
+            return oncotree_code_clean(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
 
 class CaseListCreate(ListAPIView):

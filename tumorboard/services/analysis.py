@@ -158,6 +158,7 @@ def analysis_run(*, case: Case, user=None) -> Analysis:
     """Rank therapy options for the case and store them with every version used."""
     from genomics.selectors_kb import knowledge_for_ranking
     from genomics.services.kb import kb_bundled_ensure
+    from imaging.selectors import imaging_ranking_enabled, imaging_signals_for_ranking
     from tumorboard.ranking.policy import rank
 
     biomarkers, biomarker_alterations = case_biomarkers(case=case)
@@ -175,6 +176,8 @@ def analysis_run(*, case: Case, user=None) -> Analysis:
         evidence=kb.evidence,
         tumor_type=case.tumor_type or None,
         oncotree=kb.oncotree,
+        imaging=imaging_signals_for_ranking(case),
+        imaging_enabled=imaging_ranking_enabled(case),
     )
     with transaction.atomic():
         analysis = Analysis.objects.create(
@@ -202,6 +205,13 @@ def analysis_run(*, case: Case, user=None) -> Analysis:
         if case.status in (CaseStatus.DATA_UPLOADED,):
             case_transition(case=case, to=CaseStatus.ANNOTATED, user=user)
     return analysis
+
+
+def analysis_refresh(*, case: Case, user=None) -> Analysis | None:
+    """Rank again when new evidence about an analysed case arrives (e.g. imaging)."""
+    if not case.analyses.exists():
+        return None
+    return analysis_run(case=case, user=user)
 
 
 def _recommendation_row(analysis: Analysis, item, kind: str) -> Recommendation:

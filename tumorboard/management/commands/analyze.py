@@ -63,14 +63,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from tumorboard.services.cases import case_create
 
-        for name, _, _ in INPUTS:
+        _quiet_console_logging()
+
+        for name in [name for name, _, _ in INPUTS] + ["bed", "imaging"]:
             if options.get(name) and not Path(options[name]).is_file():
-                raise BadInput(f"{options[name]}: no such file.")
-        for name in ("bed", "imaging"):
-            if options.get(name) and not Path(options[name]).is_file():
-                raise BadInput(f"{options[name]}: no such file.")
+                raise BadInput(f"{options[name]}: no such file")
+        for name in ("json_out", "pdf_out"):
+            if options.get(name) and not Path(options[name]).resolve().parent.is_dir():
+                raise BadInput(f"{options[name]}: the folder to write it in does not exist")
         if options["purity"] is not None and not 0 < options["purity"] <= 1:
             raise CommandError("--purity must be between 0 and 1.", returncode=2)
+        if options.get("tumor_type"):
+            options["tumor_type"] = self._tumor_type(options["tumor_type"])
         site = self._site(options.get("site"))
         assembly = options.get("assembly") or self._assembly(options["vcf"])
         case = case_create(
@@ -96,6 +100,17 @@ class Command(BaseCommand):
             case_discard(case=case)
             raise
         self._write_outputs(case, options)
+
+    def _tumor_type(self, code: str) -> str:
+        from genomics.kb import oncotree
+
+        current = oncotree.bundled().resolve(code)
+        if current is None:
+            raise CommandError(
+                f"--tumor-type {code}: not an OncoTree code (e.g. MEL, COADREAD, LUAD, NSCLC).",
+                returncode=2,
+            )
+        return current
 
     def _site(self, slug: str | None) -> Site:
         if not slug:
@@ -175,14 +190,36 @@ class Command(BaseCommand):
 
         document = case_result(case=case)
         text = json.dumps(document, indent=2, ensure_ascii=False)
-        if options.get("json_out"):
-            Path(options["json_out"]).write_text(text + "\n", encoding="utf-8")
-        else:
-            self.stdout.write(text)
-        if options.get("pdf_out"):
-            report = report_generate(case=case, user=None)
-            with report.pdf.open("rb") as handle:
-                Path(options["pdf_out"]).write_bytes(handle.read())
+        target = options.get("json_out")
+        try:
+            if target:
+                Path(target).write_text(text + "\n", encoding="utf-8")
+            else:
+                self.stdout.write(text)
+            if options.get("pdf_out"):
+                target = options["pdf_out"]
+                report = report_generate(case=case, user=None)
+                with report.pdf.open("rb") as handle:
+                    Path(target).write_bytes(handle.read())
+        except OSError as error:
+            raise BadInput(f"{target}: cannot be written ({error.strerror})") from error
+
+
+def _quiet_console_logging() -> None:
+    """Errors go to the log file; the user sees one sentence on stderr, never a traceback."""
+    import logging
+
+    from django.conf import settings
+
+    log_dir = Path(settings.DART_LOG_DIR)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(
+            handler, logging.FileHandler
+        ):
+            root.removeHandler(handler)
+    root.addHandler(logging.FileHandler(log_dir / "analyze.log"))
 
 
 def _sentence(error: Exception) -> str:
