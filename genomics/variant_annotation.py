@@ -47,7 +47,6 @@ class VariantAnnotationContext:
         self._spans = _indexed_spans(self.annotator)
         self._chrom_spans: dict[str, tuple[list[int], list[int]] | None] = {}
         self._roles: dict[str, str | None] = {}
-        self._classified: dict[tuple, tuple[str, list]] = {}
 
     def _outside_index(self, chrom: str, pos: int, ref: str) -> bool:
         """True when no indexed transcript (+- 5 kb) comes near the allele, so the annotator
@@ -94,24 +93,14 @@ class VariantAnnotationContext:
         hotspot = bool(chosen.gene) and is_hotspot(
             chosen.gene, protein, consequence=chosen.consequence
         )
-        key = (chosen.gene, tuple(chosen.consequence), protein, hotspot, role, call.vaf)
-        classified = self._classified.get(key)
-        if classified is None:
-            result = classify_oncogenicity(
-                gene=chosen.gene,
-                consequence=chosen.consequence,
-                protein_change=protein,
-                hotspot=hotspot,
-                gene_role=role,
-                vaf=call.vaf,
-            )
-            classified = (
-                result.classification,
-                [{"code": c.code, "met": c.met} for c in result.criteria],
-            )
-            if len(self._classified) > 50000:  # bounded: keys include the VAF
-                self._classified.clear()
-            self._classified[key] = classified
+        result = classify_oncogenicity(
+            gene=chosen.gene,
+            consequence=chosen.consequence,
+            protein_change=protein,
+            hotspot=hotspot,
+            gene_role=role,
+            vaf=call.vaf,
+        )
         return VariantNote(
             gene=chosen.gene or "",
             transcript=chosen.transcript or "",
@@ -123,8 +112,8 @@ class VariantAnnotationContext:
             source=annotation.source,
             gene_role=role or "",
             hotspot=hotspot,
-            oncogenicity=classified[0],
-            criteria=[dict(c) for c in classified[1]],
+            oncogenicity=result.classification,
+            criteria=[{"code": c.code, "met": c.met} for c in result.criteria],
         )
 
     def info(self) -> dict:

@@ -1,7 +1,7 @@
-from celery import shared_task
+from dart.celery import app
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, name="imaging.extract_and_predict")
+@app.task(acks_late=True, reject_on_worker_lost=True, name="imaging.extract_and_predict")
 def imaging_extract_and_predict(upload_id: int) -> None:
     """Extract features and apply the registered models for one imaging upload; idempotent."""
     from imaging.services import imaging_upload_process

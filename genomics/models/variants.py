@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import NullIf
 
 
 class Variant(models.Model):
@@ -8,7 +10,11 @@ class Variant(models.Model):
     (``chrom:pos:ref:alt``) within its case.
     """
 
-    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="variants")
+    # no single-column index on case: every index below starts with it (one index less to
+    # maintain for each of the millions of rows COPY writes)
+    case = models.ForeignKey(
+        "tumorboard.Case", on_delete=models.CASCADE, related_name="variants", db_index=False
+    )
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="variants")
     origin = models.CharField(max_length=16, default="somatic")
     line = models.BigIntegerField()
@@ -46,10 +52,14 @@ class Variant(models.Model):
         ordering = ["chrom", "pos", "id"]
         indexes = [
             # The case page pages through one case's variants sorted by position, gene or VAF.
+            # (EXPLAIN on 20 cases x 1M rows: benchmarks/ingest/explain.py, docs/benchmarks.md)
             models.Index(fields=["case", "chrom", "pos"], name="variant_case_position"),
-            models.Index(fields=["case", "gene"], name="variant_case_gene"),
+            # the gene sort orders by NULLIF(gene, '') (no gene last), then position
+            models.Index(
+                "case", NullIf("gene", Value("")), "chrom", "pos", name="variant_case_gene_sort"
+            ),
             models.Index(fields=["case", "vaf"], name="variant_case_vaf"),
-            models.Index(fields=["upload"], name="variant_upload"),
+            # upload_id keeps the index of its ForeignKey (deleting one upload's rows)
         ]
 
     def __str__(self) -> str:

@@ -129,7 +129,7 @@ def upload_register(
             summary=f"upload {original_name} ({kind}) to case {case.uuid}",
             data={"sha256": upload.sha256, "size": upload.size},
         )
-        if case.status != CaseStatus.DATA_UPLOADED:
+        if Case.objects.get(pk=case.pk).status != CaseStatus.DATA_UPLOADED:
             case_transition(case=case, to=CaseStatus.DATA_UPLOADED, user=user)
         upload_id = upload.pk
         if dispatch:

@@ -202,7 +202,7 @@ def analysis_run(*, case: Case, user=None) -> Analysis:
             site=case.site,
             summary=f"analysis of case {case.uuid}: {len(result.recommendations)} options",
         )
-        if case.status in (CaseStatus.DATA_UPLOADED,):
+        if Case.objects.get(pk=case.pk).status == CaseStatus.DATA_UPLOADED:
             case_transition(case=case, to=CaseStatus.ANNOTATED, user=user)
     return analysis
 
