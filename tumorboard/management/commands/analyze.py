@@ -139,6 +139,7 @@ class Command(BaseCommand):
             "purity": options.get("purity"),
             "ploidy": options.get("ploidy"),
             "assay": options.get("assay"),
+            "bed": str(Path(options["bed"]).resolve()) if options.get("bed") else None,
         }
         steps = [(name, kind) for name, kind, _ in INPUTS if options.get(name)]
         bar = self._progress(len(steps))
