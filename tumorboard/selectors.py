@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from core.models import Upload
+from core.templatetags.dart import citation_link
 from tumorboard.models import Analysis, Case, Recommendation, Report
 
 
@@ -56,17 +57,6 @@ def recommendations_of(*, analysis: Analysis | None, kind: str) -> QuerySet[Reco
     return analysis.recommendations.filter(kind=kind).order_by("rank", "-score", "id")
 
 
-def _citation_link(citation: str) -> dict:
-    text = citation.strip()
-    if text.upper().startswith("PMID:"):
-        pmid = text.split(":", 1)[1].strip()
-        if pmid.isdigit():
-            return {"text": f"PMID {pmid}", "url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"}
-    if text.startswith(("https://", "http://")):
-        return {"text": text, "url": text}
-    return {"text": text, "url": None}
-
-
 def variant_evidence(*, case: Case, variants) -> dict[str, list[dict]]:
     """Evidence items of the knowledge base that apply to each given variant (by variant_id)."""
     from genomics.kb.matching import match
@@ -94,7 +84,7 @@ def variant_evidence(*, case: Case, variants) -> dict[str, list[dict]]:
                 "tumor_match": m.tumor_match,
                 "source": e.source.label,
                 "source_id": e.source_id,
-                "citations": [_citation_link(c) for c in e.citations],
+                "citations": [citation_link(c) for c in e.citations],
             }
         )
     return found

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from genomics.annotation.hgvs import ONE
 from genomics.annotation.roles import CLINICAL_DATA, read_clinical_table
 
 HOTSPOTS_FILE = CLINICAL_DATA / "hotspots.tsv"
@@ -27,31 +28,7 @@ SINGLE_RESIDUE = "single_residue"
 IN_FRAME_INDEL = "in_frame_indel"
 SPLICE = "splice"
 
-_THREE_TO_ONE = {
-    "Ala": "A",
-    "Arg": "R",
-    "Asn": "N",
-    "Asp": "D",
-    "Cys": "C",
-    "Gln": "Q",
-    "Glu": "E",
-    "Gly": "G",
-    "His": "H",
-    "Ile": "I",
-    "Leu": "L",
-    "Lys": "K",
-    "Met": "M",
-    "Phe": "F",
-    "Pro": "P",
-    "Ser": "S",
-    "Thr": "T",
-    "Trp": "W",
-    "Tyr": "Y",
-    "Val": "V",
-    "Ter": "*",
-    "Sec": "U",
-    "Xaa": "X",
-}
+_THREE_TO_ONE = ONE  # three-letter -> one-letter amino acid
 _THREE_RE = re.compile("|".join(_THREE_TO_ONE))
 
 # Terms under which a protein change can sit at a hotspot; anything else (synonymous, UTR,

@@ -19,6 +19,7 @@ from genomics.alterations import (
     KINDS,
     MUTATION,
 )
+from genomics.annotation.hgvs import ONE
 from tumorboard.ranking.tiers import (
     AMP_LEVEL_FOR_EVIDENCE_TYPE,
     AMP_LEVELS,
@@ -73,31 +74,7 @@ GRAIN_KIND = {
 #: What an exon-grain biomarker requires of the change inside the exon.
 EXON_CHANGES = ("deletion", "insertion", "skipping", "mutation")
 
-_AA3 = {
-    "Ala": "A",
-    "Arg": "R",
-    "Asn": "N",
-    "Asp": "D",
-    "Cys": "C",
-    "Gln": "Q",
-    "Glu": "E",
-    "Gly": "G",
-    "His": "H",
-    "Ile": "I",
-    "Leu": "L",
-    "Lys": "K",
-    "Met": "M",
-    "Phe": "F",
-    "Pro": "P",
-    "Ser": "S",
-    "Thr": "T",
-    "Trp": "W",
-    "Tyr": "Y",
-    "Val": "V",
-    "Ter": "*",
-    "Sec": "U",
-    "Xaa": "X",
-}
+_AA3 = ONE  # three-letter -> one-letter amino acid
 _AA3_RE = re.compile("|".join(_AA3))
 _CODON_RE = re.compile(r"^([A-Z*])(\d+)")
 
