@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/dart
-export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: help install demo test services bench lint
 

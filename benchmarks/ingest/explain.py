@@ -92,8 +92,10 @@ class GeneratedRows(io.RawIOBase):
                     gene = rnd.choice(GENES)
                     csq = rnd.choice(CONSEQUENCES)
                     onc = rnd.choice(ONCOGENICITY)
-                    ann = f"{gene}\tNM_000000.1\t{csq}\tc.1A>G\tp.Met1Val\tp.M1V\t1/10\tdart\t" \
-                          f"oncogene\tf\t{onc}\t[]"
+                    ann = (
+                        f"{gene}\tNM_000000.1\t{csq}\tc.1A>G\tp.Met1Val\tp.M1V\t1/10\tdart\t"
+                        f"oncogene\tf\t{onc}\t[]"
+                    )
                 else:
                     ann = "\t\t\t\t\t\t\t\t\tf\t\t[]"
                 yield (
@@ -142,8 +144,14 @@ def fill(cases: int, rows_per_case: int, reuse: bool) -> list[int]:
                 "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
                 f"chr1\t{1000 + i}\t.\tA\tC\t.\tPASS\t.\n"
             )
-            upload = upload_register(user=None, case=case, kind="germline_vcf", source=str(tiny),
-                                     original_name=f"case{i}.vcf", dispatch=False)
+            upload = upload_register(
+                user=None,
+                case=case,
+                kind="germline_vcf",
+                source=str(tiny),
+                original_name=f"case{i}.vcf",
+                dispatch=False,
+            )
             case_ids.append(case.pk)
             upload_ids.append(upload.pk)
     table = Variant._meta.db_table
@@ -221,8 +229,10 @@ def explain(case_id: int, deep: int, verbose: bool) -> list[tuple[str, str]]:
     case = Case.objects.get(pk=case_id)
     out = []
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM genomics_variant "
-                       "WHERE case_id = %s", [case_id])
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM genomics_variant WHERE case_id = %s",
+            [case_id],
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         out.append(("count(*) of the case", summarize(plan)))
         if verbose:
@@ -276,14 +286,20 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE genomics_variant")
             print(f"  VACUUM ANALYZE in {time.perf_counter() - t1:.0f} s")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), pg_size_pretty(pg_total_relation_size('genomics_variant'))"
-                       " FROM genomics_variant")
+        cursor.execute(
+            "SELECT count(*), pg_size_pretty(pg_total_relation_size('genomics_variant'))"
+            " FROM genomics_variant"
+        )
         rows, size = cursor.fetchone()
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'genomics_variant' "
-                       "ORDER BY indexname")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'genomics_variant' "
+            "ORDER BY indexname"
+        )
         indexes = [r[0] for r in cursor.fetchall()]
-    print(f"\n{rows:,} Variant rows in {len(case_ids)} cases ({size} with indexes; "
-          f"prepared in {time.perf_counter() - t0:.0f} s); indexes: {', '.join(indexes)}")
+    print(
+        f"\n{rows:,} Variant rows in {len(case_ids)} cases ({size} with indexes; "
+        f"prepared in {time.perf_counter() - t0:.0f} s); indexes: {', '.join(indexes)}"
+    )
     case_id = case_ids[len(case_ids) // 2]
     deep = min(args.deep_offset, max(0, args.rows_per_case - 50))
     print(f"case {case_id}: case page queries (LIMIT 50; deep page OFFSET {deep})\n")
@@ -292,8 +308,10 @@ def main() -> None:
         print(f"  {label:<32} {summary}")
     ordered = sum("index order" in s for _, s in results)
     worst = max(results, key=lambda r: float(r[1].split()[0]))
-    print(f"\nexplain queries={len(results)} index_order={ordered} "
-          f"slowest_ms={float(worst[1].split()[0]):.0f} ({worst[0]})")
+    print(
+        f"\nexplain queries={len(results)} index_order={ordered} "
+        f"slowest_ms={float(worst[1].split()[0]):.0f} ({worst[0]})"
+    )
 
 
 if __name__ == "__main__":

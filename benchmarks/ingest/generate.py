@@ -14,12 +14,30 @@ import tempfile
 
 # GRCh38 primary assembly lengths (chr1 248,956,422 ...), as Mutect2 writes them in ##contig
 GRCH38 = [
-    ("chr1", 248956422), ("chr2", 242193529), ("chr3", 198295559), ("chr4", 190214555),
-    ("chr5", 181538259), ("chr6", 170805979), ("chr7", 159345973), ("chr8", 145138636),
-    ("chr9", 138394717), ("chr10", 133797422), ("chr11", 135086622), ("chr12", 133275309),
-    ("chr13", 114364328), ("chr14", 107043718), ("chr15", 101991189), ("chr16", 90338345),
-    ("chr17", 83257441), ("chr18", 80373285), ("chr19", 58617616), ("chr20", 64444167),
-    ("chr21", 46709983), ("chr22", 50818468), ("chrX", 156040895), ("chrY", 57227415),
+    ("chr1", 248956422),
+    ("chr2", 242193529),
+    ("chr3", 198295559),
+    ("chr4", 190214555),
+    ("chr5", 181538259),
+    ("chr6", 170805979),
+    ("chr7", 159345973),
+    ("chr8", 145138636),
+    ("chr9", 138394717),
+    ("chr10", 133797422),
+    ("chr11", 135086622),
+    ("chr12", 133275309),
+    ("chr13", 114364328),
+    ("chr14", 107043718),
+    ("chr15", 101991189),
+    ("chr16", 90338345),
+    ("chr17", 83257441),
+    ("chr18", 80373285),
+    ("chr19", 58617616),
+    ("chr20", 64444167),
+    ("chr21", 46709983),
+    ("chr22", 50818468),
+    ("chrX", 156040895),
+    ("chrY", 57227415),
     ("chrM", 16569),
 ]
 
@@ -76,9 +94,19 @@ HEADER = """##fileformat=VCFv4.2
 ##filtering_status=These calls have been filtered by FilterMutectCalls to label false positives with a list of failed filters and true positives with PASS.
 """
 
-_FILTERS = ["weak_evidence", "germline", "normal_artifact", "strand_bias", "slippage",
-            "clustered_events", "haplotype", "base_qual", "germline;normal_artifact",
-            "clustered_events;haplotype", "weak_evidence;strand_bias"]
+_FILTERS = [
+    "weak_evidence",
+    "germline",
+    "normal_artifact",
+    "strand_bias",
+    "slippage",
+    "clustered_events",
+    "haplotype",
+    "base_qual",
+    "germline;normal_artifact",
+    "clustered_events;haplotype",
+    "weak_evidence;strand_bias",
+]
 _BASES = "ACGT"
 
 
@@ -131,31 +159,52 @@ def _record(rnd: random.Random, chrom: str, pos: int) -> str:
     def half(x: int) -> int:
         return x // 2
 
-    tumor = (f"{gt_t}:{rlist(t_ref, t_alts)}:{t_af}:{tdp}:"
-             f"{rlist(half(t_ref), [half(a) for a in t_alts])}:"
-             f"{rlist(t_ref - half(t_ref), [a - half(a) for a in t_alts])}:"
-             f"{rlist(t_ref, t_alts)}:{half(t_ref)},{t_ref - half(t_ref)},"
-             f"{half(sum(t_alts))},{sum(t_alts) - half(sum(t_alts))}")
-    normal = (f"{gt_n}:{rlist(n_ref, n_alts)}:{n_af}:{ndp}:"
-              f"{rlist(half(n_ref), [half(a) for a in n_alts])}:"
-              f"{rlist(n_ref - half(n_ref), [a - half(a) for a in n_alts])}:"
-              f"{rlist(n_ref, n_alts)}:{half(n_ref)},{n_ref - half(n_ref)},0,0")
+    tumor = (
+        f"{gt_t}:{rlist(t_ref, t_alts)}:{t_af}:{tdp}:"
+        f"{rlist(half(t_ref), [half(a) for a in t_alts])}:"
+        f"{rlist(t_ref - half(t_ref), [a - half(a) for a in t_alts])}:"
+        f"{rlist(t_ref, t_alts)}:{half(t_ref)},{t_ref - half(t_ref)},"
+        f"{half(sum(t_alts))},{sum(t_alts) - half(sum(t_alts))}"
+    )
+    normal = (
+        f"{gt_n}:{rlist(n_ref, n_alts)}:{n_af}:{ndp}:"
+        f"{rlist(half(n_ref), [half(a) for a in n_alts])}:"
+        f"{rlist(n_ref - half(n_ref), [a - half(a) for a in n_alts])}:"
+        f"{rlist(n_ref, n_alts)}:{half(n_ref)},{n_ref - half(n_ref)},0,0"
+    )
     filt = "PASS" if rnd.random() < 0.7 else rnd.choice(_FILTERS)
     tlod = ",".join(f"{rnd.uniform(3, 400):.2f}" for _ in alts)
     status = ",".join("SITE" if filt == "PASS" else "weak_evidence" for _ in alts)
-    info = (f"AS_FilterStatus={status};AS_SB_TABLE={half(t_ref)},{t_ref - half(t_ref)}|"
-            + "|".join(f"{half(a)},{a - half(a)}" for a in t_alts)
-            + f";DP={tdp + ndp};ECNT={rnd.randint(1, 4)};GERMQ={rnd.randint(1, 93)};"
-            f"MBQ={','.join(str(rnd.randint(20, 40)) for _ in range(n + 1))};"
-            f"MFRL={','.join(str(rnd.randint(150, 400)) for _ in range(n + 1))};"
-            f"MMQ={','.join('60' for _ in range(n + 1))};"
-            f"MPOS={','.join(str(rnd.randint(5, 50)) for _ in alts)};"
-            f"NALOD={','.join(f'{rnd.uniform(-2, 3):.2f}' for _ in alts)};"
-            f"NLOD={','.join(f'{rnd.uniform(2, 40):.2f}' for _ in alts)};"
-            f"POPAF={','.join(f'{rnd.uniform(1, 7.3):.2f}' for _ in alts)};TLOD={tlod}"
-            + info_extra)
-    return "\t".join([chrom, str(pos), ".", ref, ",".join(alts), ".", filt, info,
-                      "GT:AD:AF:DP:F1R2:F2R1:FAD:SB", normal, tumor]) + "\n"
+    info = (
+        f"AS_FilterStatus={status};AS_SB_TABLE={half(t_ref)},{t_ref - half(t_ref)}|"
+        + "|".join(f"{half(a)},{a - half(a)}" for a in t_alts)
+        + f";DP={tdp + ndp};ECNT={rnd.randint(1, 4)};GERMQ={rnd.randint(1, 93)};"
+        f"MBQ={','.join(str(rnd.randint(20, 40)) for _ in range(n + 1))};"
+        f"MFRL={','.join(str(rnd.randint(150, 400)) for _ in range(n + 1))};"
+        f"MMQ={','.join('60' for _ in range(n + 1))};"
+        f"MPOS={','.join(str(rnd.randint(5, 50)) for _ in alts)};"
+        f"NALOD={','.join(f'{rnd.uniform(-2, 3):.2f}' for _ in alts)};"
+        f"NLOD={','.join(f'{rnd.uniform(2, 40):.2f}' for _ in alts)};"
+        f"POPAF={','.join(f'{rnd.uniform(1, 7.3):.2f}' for _ in alts)};TLOD={tlod}" + info_extra
+    )
+    return (
+        "\t".join(
+            [
+                chrom,
+                str(pos),
+                ".",
+                ref,
+                ",".join(alts),
+                ".",
+                filt,
+                info,
+                "GT:AD:AF:DP:F1R2:F2R1:FAD:SB",
+                normal,
+                tumor,
+            ]
+        )
+        + "\n"
+    )
 
 
 def generate_mutect2_vcf(path: str, n_records: int, seed: int = 1) -> str:
@@ -172,8 +221,10 @@ def generate_mutect2_vcf(path: str, n_records: int, seed: int = 1) -> str:
         out.write(HEADER)
         for chrom, length in GRCH38:
             out.write(f"##contig=<ID={chrom},length={length},assembly=GRCh38>\n")
-        out.write("##normal_sample=NORMAL\n##reference=file:///refs/Homo_sapiens_assembly38.fasta\n"
-                  "##source=FilterMutectCalls\n##source=Mutect2\n##tumor_sample=TUMOR\n")
+        out.write(
+            "##normal_sample=NORMAL\n##reference=file:///refs/Homo_sapiens_assembly38.fasta\n"
+            "##source=FilterMutectCalls\n##source=Mutect2\n##tumor_sample=TUMOR\n"
+        )
         out.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL\tTUMOR\n")
         written = 0
         for i, (chrom, length) in enumerate(GRCH38):

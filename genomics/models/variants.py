@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import NullIf
 
 
@@ -10,11 +10,9 @@ class Variant(models.Model):
     (``chrom:pos:ref:alt``) within its case.
     """
 
-    # no single-column index on case: every index below starts with it (one index less to
-    # maintain for each of the millions of rows COPY writes)
-    case = models.ForeignKey(
-        "tumorboard.Case", on_delete=models.CASCADE, related_name="variants", db_index=False
-    )
+    # the ForeignKey's own index on case is kept: sorts without an index of their own read the
+    # case's rows through it (0.5-1 s for 1M rows) instead of a parallel seq scan (2-4 s)
+    case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="variants")
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="variants")
     origin = models.CharField(max_length=16, default="somatic")
     line = models.BigIntegerField()
@@ -59,6 +57,14 @@ class Variant(models.Model):
                 "case", NullIf("gene", Value("")), "chrom", "pos", name="variant_case_gene_sort"
             ),
             models.Index(fields=["case", "vaf"], name="variant_case_vaf"),
+            # descending sorts keep missing values last, which a backward scan cannot give
+            models.Index(
+                "case",
+                F("chrom").desc(nulls_last=True),
+                F("pos").desc(nulls_last=True),
+                name="variant_case_position_desc",
+            ),
+            models.Index("case", F("vaf").desc(nulls_last=True), name="variant_case_vaf_desc"),
             # upload_id keeps the index of its ForeignKey (deleting one upload's rows)
         ]
 

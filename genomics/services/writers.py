@@ -103,6 +103,7 @@ class BulkWriter:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._immediate: list[str] = []
+        self._prepared = False
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -135,6 +136,7 @@ class BulkWriter:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET CONSTRAINTS {', '.join(self._immediate)} DEFERRED")
             self._immediate = []
+        self._prepared = False
 
     def _send(self) -> None:
         if self.lines:
@@ -154,8 +156,9 @@ class BulkWriter:
         else:
             return
         self._wait()
-        if self._thread is None:
+        if not self._prepared:
             self._prepare()
+            self._prepared = True
         raw = connection.connection  # the psycopg2 connection, resolved in the caller's thread
         self._thread = threading.Thread(target=self._copy, args=(raw, data), daemon=True)
         self._thread.start()

@@ -175,6 +175,9 @@ def tasks_sent_to(queue: str, broker_url: str = BROKER_URL) -> Iterator[None]:
 
     keys = ("broker_url", "task_default_queue", "task_always_eager")
     saved = {key: app.conf[key] for key in keys}
+    # Celery prefers the CELERY_BROKER_URL environment variable over its configuration.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = broker_url
     app.close()  # a producer pool made for another broker must not be reused
     app.conf.update(broker_url=broker_url, task_default_queue=queue, task_always_eager=False)
     try:
@@ -185,6 +188,10 @@ def tasks_sent_to(queue: str, broker_url: str = BROKER_URL) -> Iterator[None]:
             client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         app.close()
         app.conf.update(saved)
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
 
 
 def wait_until(
