@@ -24,7 +24,13 @@ from django.db.models import Q
 
 from core.models import Upload
 from core.services.audit import audit_record
-from core.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
+from core.services.jobs import (
+    job_create,
+    job_finish,
+    job_progress,
+    job_start,
+    upload_job_failures,
+)
 from core.services.uploads import upload_store
 from genomics.io.errors import InputError
 from imaging.models import ImagingFeatureSet, ImagingModel, ImagingPrediction, ImagingStudy, Lesion
@@ -420,7 +426,7 @@ def imaging_upload_process(*, upload_id: int) -> None:
         return
     options = upload.options
     media = Path(settings.MEDIA_ROOT)
-    try:
+    with upload_job_failures(upload, what="the images"):
         with transaction.atomic():
             locked = Upload.objects.select_for_update().get(pk=upload_id)
             if locked.record_count is not None:
@@ -469,24 +475,6 @@ def imaging_upload_process(*, upload_id: int) -> None:
                 message=f"{len(features.features)} features extracted; {count} model prediction(s)",
                 log=log,
             )
-    except InputError as error:
-        job_fail(job_id=upload.job_id, error=str(error))
-        audit_record(
-            actor=upload.created_by,
-            action="refuse",
-            obj=upload,
-            site=upload.site,
-            summary=f"refused {upload.original_name}: {error}",
-        )
-    except Exception:
-        logger.exception("imaging extraction of upload %s failed", upload_id)
-        job_fail(
-            job_id=upload.job_id,
-            error=(
-                f"{upload.original_name}: the images could not be processed because of an "
-                "internal error; it has been logged for the administrators. Nothing was stored."
-            ),
-        )
 
 
 def _store_extraction(*, upload: Upload, features, png: bytes) -> tuple[ImagingStudy, list[str]]:

@@ -7,11 +7,16 @@ writer, so intermediate progress is skipped there.
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
 from core.models import BackgroundJob
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_DB = "progress"
 
@@ -78,3 +83,36 @@ def job_fail(*, job_id: int, error: str) -> None:
 
 def _update(job_id: int, **fields) -> None:
     BackgroundJob.objects.using(_progress_db() or "default").filter(pk=job_id).update(**fields)
+
+
+@contextmanager
+def upload_job_failures(upload, *, what: str = "the file"):
+    """Turn the ways an upload's task can fail into the job's message; nothing else escapes.
+
+    A refused input (InputError) is shown as it is and audited; anything else is logged for the
+    administrators and shown as an internal error. The caller's transaction has rolled back, so
+    nothing was stored.
+    """
+    from core.services.audit import audit_record
+    from genomics.io.errors import InputError
+
+    try:
+        yield
+    except InputError as error:
+        job_fail(job_id=upload.job_id, error=str(error))
+        audit_record(
+            actor=upload.created_by,
+            action="refuse",
+            obj=upload,
+            site=upload.site,
+            summary=f"refused {upload.original_name}: {error}",
+        )
+    except Exception:
+        logger.exception("processing of upload %s failed", upload.pk)
+        job_fail(
+            job_id=upload.job_id,
+            error=(
+                f"{upload.original_name}: {what} could not be processed because of an internal "
+                "error; it has been logged for the administrators. Nothing was stored."
+            ),
+        )
