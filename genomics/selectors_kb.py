@@ -118,3 +118,13 @@ def knowledge_for_ranking() -> RankingKnowledge:
         versions=data_versions(releases),
         releases=tuple(releases),
     )
+
+
+def knowledge_genes() -> frozenset[str]:
+    """Genes the knowledge base holds evidence for (bundled core table when nothing is loaded)."""
+    items, _ = evidence_for_ranking(include_research_only=settings.DART_KB_INCLUDE_RESEARCH_ONLY)
+    if not items:
+        from genomics.kb import curated
+
+        _, items = curated.load()
+    return frozenset(item.biomarker.gene for item in items)

@@ -16,6 +16,7 @@ from genomics.annotation.index import norm_chrom
 from genomics.annotation.oncogenicity import classify_oncogenicity
 from genomics.annotation.pipeline import annotation_from_pipeline
 from genomics.annotation.roles import gene_role
+from genomics.io.genes import GeneSpans
 
 
 @dataclass(slots=True)
@@ -37,8 +38,20 @@ class VariantNote:
 class VariantAnnotationContext:
     """Callable that turns a ``VariantCall`` into a :class:`VariantNote`, counting what it did."""
 
-    def __init__(self, *, header, assembly: str, annotator: Annotator | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        header,
+        assembly: str,
+        annotator: Annotator | None = None,
+        gene_spans: GeneSpans | None = None,
+        actionable_genes: frozenset[str] = frozenset(),
+    ) -> None:
+        """``gene_spans`` names the gene of a variant the index cannot annotate;
+        ``actionable_genes`` (the knowledge base's genes) are named in the warning."""
         self.header = header
+        self.gene_spans = gene_spans
+        self.actionable_genes = actionable_genes
         self.assembly = assembly
         self.annotator = annotator or default_annotator(assembly)
         self.sources: Counter[str] = Counter()
@@ -63,6 +76,12 @@ class VariantAnnotationContext:
         i = bisect_right(starts, pos + len(ref)) - 1
         return i < 0 or ends[i] < pos - 1
 
+    def _gene_at(self, chrom: str, pos: int) -> str:
+        if self.gene_spans is None:
+            return ""
+        genes = self.gene_spans.overlapping(chrom, pos, pos)
+        return genes[0].name if genes else ""
+
     def _role(self, gene: str) -> str | None:
         if gene not in self._roles:
             self._roles[gene] = gene_role(gene)
@@ -82,7 +101,7 @@ class VariantAnnotationContext:
             annotation = self.annotator.annotate(call.chrom, call.pos, call.ref, call.alt)
         if annotation is None:
             self.not_annotated += 1
-            gene = _gene_from_info(call.info)
+            gene = _gene_from_info(call.info) or self._gene_at(call.chrom, call.pos)
             if gene:
                 self.genes_without_reference[gene] += 1
             return VariantNote(gene=gene)
@@ -127,10 +146,18 @@ class VariantAnnotationContext:
     def summary(self) -> list[str]:
         if not self.not_annotated:
             return []
-        return [
+        lines = [
             f"{self.not_annotated} variants lie outside the transcript index "
             f"{self.annotator.name} {self.annotator.version} and are not annotated."
         ]
+        actionable = sorted(set(self.genes_without_reference) & self.actionable_genes)
+        if actionable:
+            lines.append(
+                "Variants in actionable genes could not be annotated (no transcript in the "
+                f"index): {', '.join(actionable)}. Point DART at a full transcript index "
+                "(reference_build) before relying on the ranking for these genes."
+            )
+        return lines
 
 
 def _gene_from_info(info: dict) -> str:

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import AddIndexOnVendors
+
 
 class Migration(migrations.Migration):
 
@@ -18,11 +20,11 @@ class Migration(migrations.Migration):
             name='case',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='tumorboard.case'),
         ),
-        migrations.AddIndex(
+        AddIndexOnVendors(
             model_name='variant',
             index=models.Index(models.F('case'), models.OrderBy(models.F('chrom'), descending=True, nulls_last=True), models.OrderBy(models.F('pos'), descending=True, nulls_last=True), name='variant_case_position_desc'),
         ),
-        migrations.AddIndex(
+        AddIndexOnVendors(
             model_name='variant',
             index=models.Index(models.F('case'), models.OrderBy(models.F('vaf'), descending=True, nulls_last=True), name='variant_case_vaf_desc'),
         ),

@@ -9,9 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core.models import BackgroundJob, Upload
-from core.services.audit import audit_record
-from core.services.jobs import job_fail, job_finish, job_progress, job_start
-from genomics.io.errors import InputError
+from core.services.jobs import job_finish, job_progress, job_start, upload_job_failures
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 from genomics.services.writers import BulkWriter, json_text
 
@@ -66,7 +64,7 @@ def upload_ingest(*, upload_id: int) -> None:
     upload = Upload.objects.select_related("job", "case", "case__site").get(pk=upload_id)
     if upload.record_count is not None:
         return
-    try:
+    with upload_job_failures(upload):
         with transaction.atomic():
             locked = Upload.objects.select_for_update().get(pk=upload_id)
             if locked.record_count is not None:
@@ -79,24 +77,6 @@ def upload_ingest(*, upload_id: int) -> None:
 
             analysis_run(case=upload.case, user=upload.created_by)
             job_finish(job_id=upload.job_id, message=f"{count} records ingested", log=log)
-    except InputError as error:
-        job_fail(job_id=upload.job_id, error=str(error))
-        audit_record(
-            actor=upload.created_by,
-            action="refuse",
-            obj=upload,
-            site=upload.site,
-            summary=f"refused {upload.original_name}: {error}",
-        )
-    except Exception:
-        logger.exception("ingestion of upload %s failed", upload_id)
-        job_fail(
-            job_id=upload.job_id,
-            error=(
-                f"{upload.original_name}: the file could not be processed because of an internal "
-                "error; it has been logged for the administrators. Nothing was stored."
-            ),
-        )
 
 
 def _progress_for(job_id: int) -> Progress:
@@ -127,6 +107,8 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     from django.conf import settings
 
     from genomics.io import vcf
+    from genomics.io.genes import GeneSpans
+    from genomics.selectors_kb import knowledge_genes
     from genomics.variant_annotation import VariantAnnotationContext
 
     path = Path(upload.file.path)
@@ -139,7 +121,12 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
         declared_assembly=upload.case.assembly,
     )
     origin = "germline" if upload.kind == Upload.Kind.GERMLINE_VCF else "somatic"
-    annotate = VariantAnnotationContext(header=header, assembly=upload.case.assembly)
+    annotate = VariantAnnotationContext(
+        header=header,
+        assembly=upload.case.assembly,
+        gene_spans=GeneSpans.load(upload.case.assembly),
+        actionable_genes=knowledge_genes(),
+    )
     estimated = _estimated_lines(upload)
     fasta = settings.DART_REFERENCE_FASTA.get(upload.case.assembly) or None
     case_id, upload_id = upload.case_id, upload.pk

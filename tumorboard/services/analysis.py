@@ -72,22 +72,26 @@ def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
     bed = _assay_bed(case)
     if assay == "panel" and not bed:
         return [], []
-    fields = ("chrom", "pos", "ref", "alt", "passed", "vaf", "depth", "consequence", "info")
-    rows = somatic.values_list(*fields)
+    # TMB needs only annotated, passed calls; MSI only indels, with the caller's repeat context.
+    coding = somatic.filter(passed=True).exclude(consequence="")
     tmb = bm.compute_tmb(
         (
-            bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=ok, vaf=v, depth=d,
-                        consequence=tuple(t for t in csq.split(",") if t))
-            for c, p, r, a, ok, v, d, csq, _ in rows.iterator(chunk_size=20000)
+            bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=True, vaf=v, depth=d,
+                        consequence=tuple(csq.split(",")))
+            for c, p, r, a, v, d, csq in coding.values_list(
+                "chrom", "pos", "ref", "alt", "vaf", "depth", "consequence"
+            ).iterator(chunk_size=20000)
         ),
         assay=assay,
         bed=bed,
     )  # fmt: skip
-    indels = rows.exclude(ref__regex=r"^.$", alt__regex=r"^.$")
+    indels = somatic.exclude(ref__regex=r"^.$", alt__regex=r"^.$").values_list(
+        "chrom", "pos", "ref", "alt", "passed", "info"
+    )
     msi = bm.estimate_msi(
         (
             bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=ok, info=info or {})
-            for c, p, r, a, ok, _, _, _, info in indels.iterator(chunk_size=20000)
+            for c, p, r, a, ok, info in indels.iterator(chunk_size=20000)
         ),
         territory_mb=tmb.territory_mb,
         reference=_reference_fetch(case.assembly),

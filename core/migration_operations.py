@@ -1,0 +1,26 @@
+from django.db import migrations
+
+
+class AddIndexOnVendors(migrations.AddIndex):
+    """An index that only some databases can build (``NULLS LAST`` in an index: PostgreSQL).
+
+    The model state always gets it, so ``makemigrations`` stays quiet; the embedded SQLite demo
+    simply goes without it.
+    """
+
+    def __init__(self, model_name, index, vendors=("postgresql",)):
+        super().__init__(model_name, index)
+        self.vendors = tuple(vendors)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor in self.vendors:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor in self.vendors:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs["vendors"] = self.vendors
+        return name, args, kwargs
