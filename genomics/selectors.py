@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import F, QuerySet, Value
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import NullIf
 
 from genomics.alterations import MUTATION, Alteration
@@ -16,21 +16,43 @@ VARIANT_SORTS: dict[str, tuple[str, ...]] = {
     "depth": ("depth",),
     "filter": ("passed", "filters", "chrom", "pos"),
     "consequence": ("consequence", "gene"),
-    "oncogenicity": ("oncogenicity", "gene"),
+    "oncogenicity": ("oncogenicity_rank", "gene"),
 }
+# Oncogenicity sorts by clinical weight (oncogenic first), not alphabetically.
+ONCOGENICITY_RANK = Case(
+    *(
+        When(oncogenicity=value, then=Value(rank))
+        for rank, value in enumerate(
+            ("oncogenic", "likely_oncogenic", "vus", "likely_benign", "benign")
+        )
+    ),
+    default=Value(None),
+    output_field=IntegerField(),
+)
 
 
 TEXT_SORT_FIELDS = {"gene", "consequence", "oncogenicity"}
 
 
-def variants_of(*, case, sort: str = "position", descending: bool = False) -> QuerySet[Variant]:
+def variants_of(
+    *, case, sort: str = "position", descending: bool = False, gene: str = ""
+) -> QuerySet[Variant]:
+    """One case's variants in the table's order; ``gene`` keeps one gene's (exact symbol)."""
     fields = VARIANT_SORTS.get(sort, VARIANT_SORTS["position"])
     ordering = []
     for name in fields:
         # Empty text (no gene, no consequence) sorts with the missing numbers: last.
-        key = NullIf(name, Value("")) if name in TEXT_SORT_FIELDS else F(name)
+        if name == "oncogenicity_rank":
+            key = ONCOGENICITY_RANK
+        elif name in TEXT_SORT_FIELDS:
+            key = NullIf(name, Value(""))
+        else:
+            key = F(name)
         ordering.append(key.desc(nulls_last=True) if descending else key.asc(nulls_last=True))
-    return Variant.objects.filter(case=case).order_by(*ordering, "id")
+    variants = Variant.objects.filter(case=case)
+    if gene:
+        variants = variants.filter(gene=gene.strip().upper())
+    return variants.order_by(*ordering, "id")
 
 
 def copy_number_of(*, case) -> QuerySet[CopyNumberCall]:

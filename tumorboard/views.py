@@ -89,7 +89,10 @@ def _variant_page(request, case) -> dict:
     if sort not in genomics_selectors.VARIANT_SORTS:
         sort = "position"
     descending = request.GET.get("dir") == "desc"
-    variants = genomics_selectors.variants_of(case=case, sort=sort, descending=descending)
+    gene = request.GET.get("gene", "")[:64]
+    variants = genomics_selectors.variants_of(
+        case=case, sort=sort, descending=descending, gene=gene
+    )
     page = Paginator(variants, VARIANTS_PER_PAGE).get_page(request.GET.get("page"))
     evidence = selectors.variant_evidence(case=case, variants=page.object_list)
     for variant in page.object_list:
@@ -99,6 +102,7 @@ def _variant_page(request, case) -> dict:
         "sort": sort,
         "descending": descending,
         "variant_columns": VARIANT_COLUMNS,
+        "gene": gene,
     }
 
 

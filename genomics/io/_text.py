@@ -72,8 +72,9 @@ class TextLines:
         except IsADirectoryError:
             raise InputError("this is a folder, not a file", filename=self.name) from None
         except OSError as error:
-            raise InputError(f"the file cannot be opened ({error.strerror})",
-                             filename=self.name) from None
+            raise InputError(
+                f"the file cannot be opened ({error.strerror})", filename=self.name
+            ) from None
         self._raw = raw
         head = raw.read(2)
         raw.seek(0)
@@ -86,8 +87,9 @@ class TextLines:
             self._stream = raw
         first = self._read_guarded(lambda: self._peek(8192))
         if not first:
-            raise InputError("the file is empty (a compressed file with nothing inside)",
-                             filename=self.name)
+            raise InputError(
+                "the file is empty (a compressed file with nothing inside)", filename=self.name
+            )
         kind = _binary_kind(first)
         if kind:
             raise InputError(f"this is {kind}, not a text table", filename=self.name)
@@ -131,7 +133,8 @@ class TextLines:
                 raise InputError(
                     f"the line is longer than {MAX_LINE_CHARS // (1024 * 1024)} MB; "
                     "this is not a table DART reads",
-                    filename=self.name, line=self.line_number,
+                    filename=self.name,
+                    line=self.line_number,
                 )
             try:
                 text = raw_line.decode("utf-8")
@@ -167,13 +170,15 @@ def parse_float(
     try:
         number = float(text)
     except ValueError:
-        raise InputError(f"{column} value '{text[:40]}' is not a number", filename=name,
-                         line=line) from None
+        raise InputError(
+            f"{column} value '{text[:40]}' is not a number", filename=name, line=line
+        ) from None
     if number != number or number in (float("inf"), float("-inf")):
         if allow_missing:
             return None
-        raise InputError(f"{column} value '{text[:40]}' is not a finite number",
-                         filename=name, line=line)
+        raise InputError(
+            f"{column} value '{text[:40]}' is not a finite number", filename=name, line=line
+        )
     return number
 
 
@@ -189,8 +194,9 @@ def parse_int(value: str, *, column: str, name: str, line: int) -> int:
             number = None
         if number is not None and number.is_integer() and "e" in text.lower():
             return int(number)  # 1e+06 style written by R
-        raise InputError(f"{column} value '{text[:40]}' is not a whole number",
-                         filename=name, line=line) from None
+        raise InputError(
+            f"{column} value '{text[:40]}' is not a whole number", filename=name, line=line
+        ) from None
 
 
 __all__ = ["TextLines", "display_name", "head_lines", "parse_float", "parse_int", "split_row"]

@@ -83,8 +83,12 @@ def bnd_mate(alt: str) -> tuple[str, int, str, str] | None:
 
 
 def is_single_breakend(alt: str) -> bool:
-    return len(alt) > 1 and (alt.startswith(".") or alt.endswith(".")) and "[" not in alt \
+    return (
+        len(alt) > 1
+        and (alt.startswith(".") or alt.endswith("."))
+        and "[" not in alt
         and "]" not in alt
+    )
 
 
 def read_vcf(lines: TextLines) -> tuple[VcfHeader, Iterator[VcfRecord]]:
@@ -120,12 +124,14 @@ def read_vcf(lines: TextLines) -> tuple[VcfHeader, Iterator[VcfRecord]]:
         if line.startswith("#CHROM"):
             columns = line.rstrip("\t").split("\t")
             if len(columns) < 8:
-                raise InputError("the #CHROM header line has fewer than 8 columns",
-                                 filename=name, line=number)
+                raise InputError(
+                    "the #CHROM header line has fewer than 8 columns", filename=name, line=number
+                )
             header.samples = columns[9:]
             return header, _records(iterator, header, name)
-        raise InputError("the VCF header has no #CHROM line before the records", filename=name,
-                         line=number)
+        raise InputError(
+            "the VCF header has no #CHROM line before the records", filename=name, line=number
+        )
     raise InputError("the VCF has no #CHROM header line", filename=name)
 
 
@@ -137,20 +143,30 @@ def _records(
         if not line.strip():
             continue
         if line.startswith("#"):
-            raise InputError("a header line inside the records; files joined with 'cat'? "
-                             "use 'bcftools concat'", filename=name, line=number)
+            raise InputError(
+                "a header line inside the records; files joined with 'cat'? use 'bcftools concat'",
+                filename=name,
+                line=number,
+            )
         fields = line.split("\t")
         if len(fields) < 8:
-            raise InputError(f"the record has {len(fields)} columns; a VCF record has at least 8",
-                             filename=name, line=number)
+            raise InputError(
+                f"the record has {len(fields)} columns; a VCF record has at least 8",
+                filename=name,
+                line=number,
+            )
         if len(fields) > width and header.samples:
-            raise InputError(f"the record has {len(fields)} columns but the header names "
-                             f"{width}", filename=name, line=number)
+            raise InputError(
+                f"the record has {len(fields)} columns but the header names {width}",
+                filename=name,
+                line=number,
+            )
         try:
             pos = int(fields[1])
         except ValueError:
-            raise InputError(f"POS '{fields[1][:30]}' is not a whole number", filename=name,
-                             line=number) from None
+            raise InputError(
+                f"POS '{fields[1][:30]}' is not a whole number", filename=name, line=number
+            ) from None
         info: dict[str, str] = {}
         if fields[7] not in {"", "."}:
             for item in fields[7].split(";"):
@@ -160,8 +176,9 @@ def _records(
                 info[key] = value if value else "1"
         fmt = fields[8].split(":") if len(fields) > 8 else []
         samples = [value.split(":") for value in fields[9:]]
-        yield VcfRecord(number, fields[0], pos, fields[2], fields[3], fields[4], fields[6], info,
-                        fmt, samples)
+        yield VcfRecord(
+            number, fields[0], pos, fields[2], fields[3], fields[4], fields[6], info, fmt, samples
+        )
 
 
 def first_int(value: str | None) -> int | None:

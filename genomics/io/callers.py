@@ -32,9 +32,7 @@ def detect_callers(
     found: list[tuple[str, str | None]] = []
     sources = [s.lower() for s in meta.get("source", [])]
     gatk = " ".join(meta.get("gatkcommandline", []) + meta.get("gatk_commandline", []))
-    gatk_tools = {
-        m.group(1).lower(): m for m in re.finditer(r"ID=([A-Za-z0-9]+)[^>]*", gatk)
-    }
+    gatk_tools = {m.group(1).lower(): m for m in re.finditer(r"ID=([A-Za-z0-9]+)[^>]*", gatk)}
     for key, values in meta.items():  # ##GATKCommandLine.MuTect2=<ID=MuTect2,Version=3.6 ...>
         if key.startswith("gatkcommandline."):
             for v in values:
@@ -65,9 +63,15 @@ def detect_callers(
         add("mutect2", mutect_version or gatk_version("Mutect2") or gatk_version("MuTect2"))
     if {"AO", "RO"} <= format_ids and not found:  # freeBayes-style counts, whatever the source
         add("freebayes", None)
-    if "mutect" in gatk_tools or "mutect" in meta or (
-        "FA" in format_ids and "FREQ" not in format_ids and "BCOUNT" not in format_ids
-        and not found
+    if (
+        "mutect" in gatk_tools
+        or "mutect" in meta
+        or (
+            "FA" in format_ids
+            and "FREQ" not in format_ids
+            and "BCOUNT" not in format_ids
+            and not found
+        )
     ):
         add("mutect1", gatk_version("MuTect") or _first(meta, "MuTect"))
     for s in sources:
@@ -188,8 +192,12 @@ def _resolve_from_file(
         return None, None, "no sample columns"
     tumor = normal = None
     # 1. the header names them (Mutect2 ##tumor_sample, MuSE ##TUMOR="Sample=..", ##SAMPLE)
-    for key, role in (("tumor_sample", "t"), ("normal_sample", "n"), ("tumor", "t"),
-                      ("normal", "n")):
+    for key, role in (
+        ("tumor_sample", "t"),
+        ("normal_sample", "n"),
+        ("tumor", "t"),
+        ("normal", "n"),
+    ):
         for raw in meta.get(key, []):
             value = raw.strip().strip('"')
             m = re.search(r"Sample=([^,\"]+)", value)
@@ -230,6 +238,7 @@ def _resolve_from_file(
 
 
 # ---- VAF, depth and alt count per caller ------------------------------------------------
+
 
 def _i(s: str) -> int | None:
     if s == "." or s == "":
@@ -343,8 +352,7 @@ def make_extractor(
             else:
                 if parts != ["."]:
                     problem = (
-                        f"FORMAT AD has {len(parts)} values for {n} alleles; it is not used "
-                        "for VAF"
+                        f"FORMAT AD has {len(parts)} values for {n} alleles; it is not used for VAF"
                     )
                 if i_freq >= 0:
                     v = varscan(vals)
@@ -361,9 +369,7 @@ def make_extractor(
                     except ValueError:
                         vaf = None
                     if vaf is not None and not 0 <= vaf <= 1:
-                        problem = (
-                            f"FORMAT AF {afs[idx]} is outside 0..1; VAF taken from AD instead"
-                        )
+                        problem = f"FORMAT AF {afs[idx]} is outside 0..1; VAF taken from AD instead"
                         vaf = None
             elif 0 <= i_fa < nv and n == 2:
                 vaf = _f(vals[i_fa].split(",")[0])
@@ -394,9 +400,12 @@ def make_extractor(
             ac = aos[ai - 1]
             total = ro + sum(a for a in aos if a is not None)
             depth = dp(vals)
-            return (ac / total if total and ac is not None else None), (
-                depth if depth is not None else total
-            ), ac, None
+            return (
+                (ac / total if total and ac is not None else None),
+                (depth if depth is not None else total),
+                ac,
+                None,
+            )
 
         return freebayes
 

@@ -64,8 +64,12 @@ AMPLIFICATION_FACTOR = 2.5
 DEFAULT_PLOIDY = 2.0
 _NO_GENE = {"", "-", ".", "antitarget", "background"}
 _CALLERS = {
-    "cnvkit_cns": "CNVkit", "purple_cnv": "PURPLE", "purple_gene_cnv": "PURPLE",
-    "ascat_segments": "ASCAT", "pcgr_cna": "PCGR", "log2_segments": "segmentation (log2)",
+    "cnvkit_cns": "CNVkit",
+    "purple_cnv": "PURPLE",
+    "purple_gene_cnv": "PURPLE",
+    "ascat_segments": "ASCAT",
+    "pcgr_cna": "PCGR",
+    "log2_segments": "segmentation (log2)",
     "cnv_vcf": "CNV VCF",
 }
 
@@ -167,33 +171,51 @@ def read_copy_number(
         if genes is None:
             if spans is None:
                 spans = GeneSpans.load(assembly, gene_table)
-            genes = tuple(gene.name for gene in spans.overlapping(segment.chrom, segment.start,
-                                                                  segment.end))
+            genes = tuple(
+                gene.name for gene in spans.overlapping(segment.chrom, segment.start, segment.end)
+            )
         for gene in genes:
             known = best.get(gene)
             if known is None or segment.copy_number < known[0]:
-                best[gene] = (segment.copy_number, segment.log2, label, segment.chrom,
-                              segment.start)
+                best[gene] = (
+                    segment.copy_number,
+                    segment.log2,
+                    label,
+                    segment.chrom,
+                    segment.start,
+                )
     if state.log2_used and purity is None:
-        warnings.append("purity not given: log2 ratios were converted as if the tumor were "
-                        "pure; losses and deep deletions are under-called in impure samples")
+        warnings.append(
+            "purity not given: log2 ratios were converted as if the tumor were "
+            "pure; losses and deep deletions are under-called in impure samples"
+        )
     if purity is not None and state.absolute_used and not state.log2_used:
-        warnings.append("the copy numbers in this file are absolute (already corrected for "
-                        "purity by the caller); the given purity was not applied again")
+        warnings.append(
+            "the copy numbers in this file are absolute (already corrected for "
+            "purity by the caller); the given purity was not applied again"
+        )
     warnings.extend(state.warnings())
     if spans is not None and spans.source.startswith("bundled") and assembly == "GRCh37":
-        warnings.append(f"genes were looked up in the bundled GRCh37 table, which covers only "
-                        f"{len(spans)} LRG genes; give a gene table for genome-wide calls")
+        warnings.append(
+            f"genes were looked up in the bundled GRCh37 table, which covers only "
+            f"{len(spans)} LRG genes; give a gene table for genome-wide calls"
+        )
     calls = []
     for gene, (copy_number, log2, label, _chrom, _start) in sorted(
         best.items(), key=lambda item: (_chrom_order(item[1][3]), item[1][4], item[0])
     ):
         call = call_for(copy_number, used_ploidy)
         if call:
-            calls.append(GeneCopyNumber(gene, call, round(copy_number, 2),
-                                        None if log2 is None else round(log2, 4), label))
-    return CopyNumberResult(layout.format, caller, count, calls, warnings, purity,
-                            used_ploidy)
+            calls.append(
+                GeneCopyNumber(
+                    gene,
+                    call,
+                    round(copy_number, 2),
+                    None if log2 is None else round(log2, 4),
+                    label,
+                )
+            )
+    return CopyNumberResult(layout.format, caller, count, calls, warnings, purity, used_ploidy)
 
 
 def _chrom_order(chrom: str) -> tuple[int, str]:
@@ -250,13 +272,16 @@ def _table_segments(
                 continue
             fields = [value.strip() for value in line.split(layout.delimiter)]
             if len(fields) < len(columns):
-                raise InputError(f"the row has {len(fields)} columns but the header has "
-                                 f"{len(columns)}", filename=name, line=number)
+                raise InputError(
+                    f"the row has {len(fields)} columns but the header has {len(columns)}",
+                    filename=name,
+                    line=number,
+                )
             chrom = fields[chrom_col]
-            start = parse_int(fields[start_col], column=layout.columns[start_col], name=name,
-                              line=number) + (1 if zero_based else 0)
-            end = parse_int(fields[end_col], column=layout.columns[end_col], name=name,
-                            line=number)
+            start = parse_int(
+                fields[start_col], column=layout.columns[start_col], name=name, line=number
+            ) + (1 if zero_based else 0)
+            end = parse_int(fields[end_col], column=layout.columns[end_col], name=name, line=number)
             if end < start:
                 state.inverted += 1
                 continue
@@ -264,21 +289,29 @@ def _table_segments(
             yield _Segment(chrom, start, end, copy_number, log2, genes)
 
 
-def _number(fields: list[str], position: int, layout: Layout, state: _ReadState,
-            line: int) -> float | None:
-    return parse_float(fields[position], column=layout.columns[position], name=state.name,
-                       line=line)
+def _number(
+    fields: list[str], position: int, layout: Layout, state: _ReadState, line: int
+) -> float | None:
+    return parse_float(
+        fields[position], column=layout.columns[position], name=state.name, line=line
+    )
 
 
 def _table_values(
-    fmt: str, fields: list[str], index: dict[str, int], layout: Layout, state: _ReadState,
+    fmt: str,
+    fields: list[str],
+    index: dict[str, int],
+    layout: Layout,
+    state: _ReadState,
     line: int,
 ) -> tuple[float | None, float | None, tuple[str, ...] | None]:
     if fmt == "cnvkit_cns":
         log2 = _number(fields, index["log2"], layout, state, line)
-        genes = tuple(dict.fromkeys(
-            g for g in fields[index["gene"]].split(",") if g.strip().lower() not in _NO_GENE
-        ))
+        genes = tuple(
+            dict.fromkeys(
+                g for g in fields[index["gene"]].split(",") if g.strip().lower() not in _NO_GENE
+            )
+        )
         cn = _number(fields, index["cn"], layout, state, line) if "cn" in index else None
         if cn is not None:
             state.absolute_used = True
@@ -300,14 +333,26 @@ def _table_values(
             return None, None, None
         return major + minor, None, None
     # log2_segments
-    position = next(index[n] for n in ("seg.mean", "segment_mean", "mean_log2_copy_ratio",
-                                       "log2_copy_ratio_posterior_50", "log2") if n in index)
+    position = next(
+        index[n]
+        for n in (
+            "seg.mean",
+            "segment_mean",
+            "mean_log2_copy_ratio",
+            "log2_copy_ratio_posterior_50",
+            "log2",
+        )
+        if n in index
+    )
     log2 = _number(fields, position, layout, state, line)
     return (None if log2 is None else state.from_log2(log2)), log2, None
 
 
 def _vcf_segments(
-    path: str | os.PathLike[str], filename: str | None, name: str, assembly: str,
+    path: str | os.PathLike[str],
+    filename: str | None,
+    name: str,
+    assembly: str,
     state: _ReadState,
 ) -> tuple[Iterator[_Segment], str]:
     lines = TextLines(path, filename=filename)
@@ -320,8 +365,9 @@ def _vcf_segments(
     found = assembly_from_contigs(header.contigs)
     if found and found != assembly:
         lines.__exit__(None, None, None)
-        raise InputError(f"the ##contig lengths are those of {found}, but the case is "
-                         f"{assembly}", filename=name)
+        raise InputError(
+            f"the ##contig lengths are those of {found}, but the case is {assembly}", filename=name
+        )
     caller = "; ".join(header.sources) or "CNV VCF"
     tumor = _tumor_index(header.samples, header.tumor_sample)
 
@@ -330,13 +376,16 @@ def _vcf_segments(
             for record in records:
                 svtype = record.svtype
                 if svtype not in {"DEL", "DUP", "CNV"} or not record.alt.startswith("<"):
-                    state.skip("not a copy-number segment (breakends and sequence-resolved "
-                               "SVs belong in the SV/fusion input)")
+                    state.skip(
+                        "not a copy-number segment (breakends and sequence-resolved "
+                        "SVs belong in the SV/fusion input)"
+                    )
                     continue
                 end_text = record.info.get("END")
                 if end_text is None:
-                    raise InputError("a copy-number record has no INFO/END", filename=name,
-                                     line=record.line)
+                    raise InputError(
+                        "a copy-number record has no INFO/END", filename=name, line=record.line
+                    )
                 end = parse_int(end_text, column="INFO/END", name=name, line=record.line)
                 start = record.pos + 1  # POS is the padding base before a symbolic event
                 if end < start:
@@ -346,12 +395,18 @@ def _vcf_segments(
                 if cn_text in {None, "", "."}:
                     cn_text = record.info.get("CN")
                 log2_text = record.info.get("FOLD_CHANGE_LOG") or record.info.get("LOG2")
-                log2 = None if log2_text is None else parse_float(
-                    log2_text, column="INFO/FOLD_CHANGE_LOG", name=name, line=record.line)
+                log2 = (
+                    None
+                    if log2_text is None
+                    else parse_float(
+                        log2_text, column="INFO/FOLD_CHANGE_LOG", name=name, line=record.line
+                    )
+                )
                 copy_number = None
                 if cn_text not in {None, "", "."}:
-                    copy_number = parse_float(str(cn_text), column="CN", name=name,
-                                              line=record.line)
+                    copy_number = parse_float(
+                        str(cn_text), column="CN", name=name, line=record.line
+                    )
                     state.absolute_used = True
                 elif log2 is not None:
                     copy_number = state.from_log2(log2)
@@ -377,6 +432,14 @@ def _tumor_index(samples: list[str], tumor_sample: str | None) -> int | None:
 
 
 __all__ = [
-    "AMPLIFICATION", "CALLS", "DEEP_DELETION", "GAIN", "LOSS", "CopyNumberResult",
-    "GeneCopyNumber", "call_for", "copy_number_from_log2", "read_copy_number",
+    "AMPLIFICATION",
+    "CALLS",
+    "DEEP_DELETION",
+    "GAIN",
+    "LOSS",
+    "CopyNumberResult",
+    "GeneCopyNumber",
+    "call_for",
+    "copy_number_from_log2",
+    "read_copy_number",
 ]

@@ -43,18 +43,37 @@ KNOWN_FORMATS: dict[str, str] = {
 }
 
 COPY_NUMBER_FORMATS = (
-    "cnvkit_cns", "purple_cnv", "purple_gene_cnv", "ascat_segments", "pcgr_cna",
-    "log2_segments", "cnv_vcf",
+    "cnvkit_cns",
+    "purple_cnv",
+    "purple_gene_cnv",
+    "ascat_segments",
+    "pcgr_cna",
+    "log2_segments",
+    "cnv_vcf",
 )
 FUSION_FORMATS = ("arriba", "star_fusion", "isofox_fusions", "pcgr_fusions", "sv_vcf")
 EXPRESSION_FORMATS = (
-    "salmon_quant", "rsem_genes", "rsem_isoforms", "kallisto_abundance", "isofox_genes",
+    "salmon_quant",
+    "rsem_genes",
+    "rsem_isoforms",
+    "kallisto_abundance",
+    "isofox_genes",
     "gene_tpm_table",
 )
 
 GENE_COLUMNS = (
-    "gene", "gene_name", "gene_symbol", "symbol", "hugo_symbol", "targetid", "target_id",
-    "gene_id", "geneid", "genename", "name", "id",
+    "gene",
+    "gene_name",
+    "gene_symbol",
+    "symbol",
+    "hugo_symbol",
+    "targetid",
+    "target_id",
+    "gene_id",
+    "geneid",
+    "genename",
+    "name",
+    "id",
 )
 TPM_COLUMNS = ("tpm", "abundance")
 _VCF_SCAN_RECORDS = 1000
@@ -95,10 +114,21 @@ def _table_format(columns: list[str]) -> str | None:
         return "ascat_segments"
     if _has(c, "chromosome", "start", "end", "nmajor", "nminor"):
         return "pcgr_cna"
-    if (c & {"chrom", "chromosome", "chr", "contig"}) and (c & {"loc.start", "start"}) and (
-        c & {"loc.end", "end"}
-    ) and (c & {"seg.mean", "segment_mean", "mean_log2_copy_ratio", "log2_copy_ratio_posterior_50",
-                "log2"}):
+    if (
+        (c & {"chrom", "chromosome", "chr", "contig"})
+        and (c & {"loc.start", "start"})
+        and (c & {"loc.end", "end"})
+        and (
+            c
+            & {
+                "seg.mean",
+                "segment_mean",
+                "mean_log2_copy_ratio",
+                "log2_copy_ratio_posterior_50",
+                "log2",
+            }
+        )
+    ):
         return "log2_segments"
     if _has(c, "name", "length", "effectivelength", "tpm", "numreads"):
         return "salmon_quant"
@@ -143,9 +173,9 @@ def sniff(path: str | os.PathLike[str], *, filename: str | None = None) -> Layou
         head: list[tuple[int, str]] = []
         for item in lines:
             head.append(item)
-            if len(head) >= 200 or (len(head) >= 4 and any(
-                t and not t.startswith(("##", "@")) for _, t in head
-            )):
+            if len(head) >= 200 or (
+                len(head) >= 4 and any(t and not t.startswith(("##", "@")) for _, t in head)
+            ):
                 break
         content = [(n, t) for n, t in head if t.strip()]
         if not content:
@@ -155,8 +185,9 @@ def sniff(path: str | os.PathLike[str], *, filename: str | None = None) -> Layou
         mistake = _non_table(content)
         if mistake:
             raise InputError(mistake, filename=name, line=content[0][0])
-    number, header = next(((n, t) for n, t in content if not t.startswith(("##", "@"))),
-                          content[-1])
+    number, header = next(
+        ((n, t) for n, t in content if not t.startswith(("##", "@"))), content[-1]
+    )
     delimiter = "\t"
     columns = [column.strip() for column in header.split("\t")]
     if len(columns) == 1 and "," in header:
@@ -166,12 +197,19 @@ def sniff(path: str | os.PathLike[str], *, filename: str | None = None) -> Layou
         columns[0] = columns[0].lstrip("#").strip()
     kind = _table_format(columns)
     if kind == "cnvkit_cnr":
-        raise InputError("this is CNVkit bin-level ratios (.cnr); upload the segments "
-                         "(.cns or .call.cns) instead", filename=name, line=number)
+        raise InputError(
+            "this is CNVkit bin-level ratios (.cnr); upload the segments "
+            "(.cns or .call.cns) instead",
+            filename=name,
+            line=number,
+        )
     if kind is None:
         shown = ", ".join(columns[:8]) + (" ..." if len(columns) > 8 else "")
-        raise InputError(_unknown_message(f"the format is not recognised from the header "
-                                          f"columns ({shown})"), filename=name, line=number)
+        raise InputError(
+            _unknown_message(f"the format is not recognised from the header columns ({shown})"),
+            filename=name,
+            line=number,
+        )
     return Layout(kind, number, tuple(columns), delimiter)
 
 
@@ -214,14 +252,13 @@ def detect_format(path: str | os.PathLike[str], *, filename: str | None = None) 
     return sniff(path, filename=filename).format
 
 
-def require_family(
-    layout: Layout, family: tuple[str, ...], *, what: str, name: str
-) -> None:
+def require_family(layout: Layout, family: tuple[str, ...], *, what: str, name: str) -> None:
     """Refuse a recognised file handed to the wrong reader (a VCF given as expression ...)."""
     if layout.format in family:
         return
     names = ", ".join(f"{fmt} ({KNOWN_FORMATS[fmt]})" for fmt in family)
     raise InputError(
         f"this is {KNOWN_FORMATS[layout.format]}, not {what}; {what} formats DART reads: {names}",
-        filename=name, line=layout.header_line or 1,
+        filename=name,
+        line=layout.header_line or 1,
     )

@@ -23,12 +23,26 @@ from genomics.io.errors import InputError
 from genomics.io.genes import GeneSpans, transcript_genes
 
 _GENE_COLUMN_PREFERENCE = (
-    "gene_name", "gene_symbol", "symbol", "hugo_symbol", "genename", "targetid", "gene",
-    "name", "gene_id", "geneid", "target_id", "id",
+    "gene_name",
+    "gene_symbol",
+    "symbol",
+    "hugo_symbol",
+    "genename",
+    "targetid",
+    "gene",
+    "name",
+    "gene_id",
+    "geneid",
+    "target_id",
+    "id",
 )
 _CALLERS = {
-    "salmon_quant": "salmon", "rsem_genes": "RSEM", "rsem_isoforms": "RSEM",
-    "kallisto_abundance": "kallisto", "isofox_genes": "Isofox", "gene_tpm_table": "TPM table",
+    "salmon_quant": "salmon",
+    "rsem_genes": "RSEM",
+    "rsem_isoforms": "RSEM",
+    "kallisto_abundance": "kallisto",
+    "isofox_genes": "Isofox",
+    "gene_tpm_table": "TPM table",
 }
 
 
@@ -48,8 +62,11 @@ class ExpressionResult:
 
 
 def _unversioned(identifier: str) -> str:
-    return identifier.split(".", 1)[0] if identifier.startswith(("ENS", "NM_", "NR_", "XM_",
-                                                                  "XR_")) else identifier
+    return (
+        identifier.split(".", 1)[0]
+        if identifier.startswith(("ENS", "NM_", "NR_", "XM_", "XR_"))
+        else identifier
+    )
 
 
 class _GeneNames:
@@ -80,10 +97,18 @@ def _load_tx2gene(path: str | os.PathLike[str]) -> dict[str, str]:
             delimiter = "\t" if "\t" in line else ","
             fields = [value.strip().strip('"') for value in line.split(delimiter)]
             if len(fields) < 2:
-                raise InputError("a tx2gene row needs a transcript and a gene column",
-                                 filename=name, line=number)
-            if number == 1 and fields[0].lower() in {"txname", "transcript", "transcript_id",
-                                                      "tx", "target_id", "tx_id", "name"}:
+                raise InputError(
+                    "a tx2gene row needs a transcript and a gene column", filename=name, line=number
+                )
+            if number == 1 and fields[0].lower() in {
+                "txname",
+                "transcript",
+                "transcript_id",
+                "tx",
+                "target_id",
+                "tx_id",
+                "name",
+            }:
                 continue
             mapping.setdefault(fields[0], fields[1])
             mapping.setdefault(_unversioned(fields[0]), fields[1])
@@ -113,8 +138,9 @@ def read_expression(
     records = 0
     transcripts = unmapped = 0
     unmapped_tpm = total_tpm = 0.0
-    gene_level: bool | None = None if fmt == "salmon_quant" else fmt not in {
-        "kallisto_abundance", "rsem_isoforms"}
+    gene_level: bool | None = (
+        None if fmt == "salmon_quant" else fmt not in {"kallisto_abundance", "rsem_isoforms"}
+    )
     duplicates = 0
     with TextLines(path, filename=filename) as lines:
         for number, line in lines:
@@ -122,17 +148,24 @@ def read_expression(
                 continue
             fields = [value.strip() for value in line.split(layout.delimiter)]
             if len(fields) < len(columns):
-                raise InputError(f"the row has {len(fields)} columns but the header has "
-                                 f"{len(columns)}", filename=name, line=number)
+                raise InputError(
+                    f"the row has {len(fields)} columns but the header has {len(columns)}",
+                    filename=name,
+                    line=number,
+                )
             records += 1
             identifier = fields[id_column].strip('"')
-            tpm = parse_float(fields[tpm_column], column=layout.columns[tpm_column], name=name,
-                              line=number)
+            tpm = parse_float(
+                fields[tpm_column], column=layout.columns[tpm_column], name=name, line=number
+            )
             if tpm is None:
                 continue
             if tpm < 0:
-                raise InputError(f"{layout.columns[tpm_column]} value {tpm} is negative",
-                                 filename=name, line=number)
+                raise InputError(
+                    f"{layout.columns[tpm_column]} value {tpm} is negative",
+                    filename=name,
+                    line=number,
+                )
             if gene_level is None:  # salmon: quant.genes.sf holds gene ids
                 gene_level = identifier.startswith("ENSG")
             if gene_level:
@@ -157,15 +190,23 @@ def read_expression(
         warnings.append("the file has a header but no expression records")
     if unmapped:
         share = 100.0 * unmapped_tpm / total_tpm if total_tpm else 0.0
-        source = "the tx2gene table" if mapping is not None else "the bundled MANE/LRG " \
+        source = (
+            "the tx2gene table"
+            if mapping is not None
+            else "the bundled MANE/LRG "
             "transcript table (give a tx2gene table for a complete mapping)"
-        warnings.append(f"{unmapped} of {transcripts} transcripts ({share:.1f}% of the TPM) "
-                        f"could not be mapped to a gene via {source} and were left out")
+        )
+        warnings.append(
+            f"{unmapped} of {transcripts} transcripts ({share:.1f}% of the TPM) "
+            f"could not be mapped to a gene via {source} and were left out"
+        )
     if duplicates:
         warnings.append(f"{duplicates} gene(s) appeared more than once; their TPM were summed")
     if names.unmapped_ids:
-        warnings.append(f"{names.unmapped_ids} Ensembl gene id(s) have no symbol in the bundled "
-                        f"gene table and are reported by id")
+        warnings.append(
+            f"{names.unmapped_ids} Ensembl gene id(s) have no symbol in the bundled "
+            f"gene table and are reported by id"
+        )
     genes = [GeneExpression(gene, round(tpm, 6)) for gene, tpm in sorted(totals.items())]
     return ExpressionResult(fmt, genes, warnings, records, _CALLERS[fmt])
 
@@ -199,5 +240,3 @@ def _transcript_gene(
         if len(parts) > 1 and parts[1].startswith("ENSG"):
             return parts[1]
     return bundled.get(_unversioned(identifier))
-
-

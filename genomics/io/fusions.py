@@ -98,8 +98,12 @@ def _read_table(
     columns = [column.lower() for column in layout.columns]
     index = {column: position for position, column in enumerate(columns)}
     fmt = layout.format
-    caller = {"arriba": "Arriba", "star_fusion": "STAR-Fusion", "isofox_fusions": "Isofox",
-              "pcgr_fusions": "PCGR table"}[fmt]
+    caller = {
+        "arriba": "Arriba",
+        "star_fusion": "STAR-Fusion",
+        "isofox_fusions": "Isofox",
+        "pcgr_fusions": "PCGR table",
+    }[fmt]
     if fmt == "star_fusion" and "est_j" not in index:
         caller = "STAR-Fusion (2016 layout)"
     fusions: list[FusionCall] = []
@@ -110,8 +114,12 @@ def _read_table(
         total = None
         for column in names:
             if column in index and fields[index[column]] not in {"", ".", "NA"}:
-                value = parse_float(fields[index[column]], column=layout.columns[index[column]],
-                                    name=name, line=line)
+                value = parse_float(
+                    fields[index[column]],
+                    column=layout.columns[index[column]],
+                    name=name,
+                    line=line,
+                )
                 if value is not None:
                     total = (total or 0) + int(round(value))
         return total
@@ -122,44 +130,79 @@ def _read_table(
                 continue
             fields = [value.strip() for value in line.split(layout.delimiter)]
             if len(fields) < len(columns):
-                raise InputError(f"the row has {len(fields)} columns but the header has "
-                                 f"{len(columns)}", filename=name, line=number)
+                raise InputError(
+                    f"the row has {len(fields)} columns but the header has {len(columns)}",
+                    filename=name,
+                    line=number,
+                )
             records += 1
             if fmt == "arriba":
-                reads = count(fields, "split_reads1", "split_reads2", "discordant_mates",
-                              "split_reads", line=number)
-                fusions.append(FusionCall(
-                    _arriba_gene(fields[index["gene1"]]), _arriba_gene(fields[index["gene2"]]),
-                    fields[index["breakpoint1"]], fields[index["breakpoint2"]], reads, caller,
-                    fields[index["confidence"]] if "confidence" in index else None,
-                    _optional(fields, index, "reading_frame"),
-                ))
+                reads = count(
+                    fields,
+                    "split_reads1",
+                    "split_reads2",
+                    "discordant_mates",
+                    "split_reads",
+                    line=number,
+                )
+                fusions.append(
+                    FusionCall(
+                        _arriba_gene(fields[index["gene1"]]),
+                        _arriba_gene(fields[index["gene2"]]),
+                        fields[index["breakpoint1"]],
+                        fields[index["breakpoint2"]],
+                        reads,
+                        caller,
+                        fields[index["confidence"]] if "confidence" in index else None,
+                        _optional(fields, index, "reading_frame"),
+                    )
+                )
             elif fmt == "star_fusion":
                 gene5, _, gene3 = fields[index["fusionname"]].partition("--")
                 if "leftgene" in index:
                     gene5 = fields[index["leftgene"]].split("^")[0]
                     gene3 = fields[index["rightgene"]].split("^")[0]
                 reads = count(fields, "junctionreadcount", "spanningfragcount", line=number)
-                fusions.append(FusionCall(
-                    gene5, gene3, _breakpoint(fields[index["leftbreakpoint"]]),
-                    _breakpoint(fields[index["rightbreakpoint"]]), reads, caller, None,
-                    _optional(fields, index, "prot_fusion_type"),
-                ))
+                fusions.append(
+                    FusionCall(
+                        gene5,
+                        gene3,
+                        _breakpoint(fields[index["leftbreakpoint"]]),
+                        _breakpoint(fields[index["rightbreakpoint"]]),
+                        reads,
+                        caller,
+                        None,
+                        _optional(fields, index, "prot_fusion_type"),
+                    )
+                )
             elif fmt == "isofox_fusions":
                 reads = count(fields, "totalfragments", line=number)
                 valid = _optional(fields, index, "filter")
-                fusions.append(FusionCall(
-                    fields[index["genenameup"]], fields[index["genenamedown"]],
-                    f"{fields[index['chrup']]}:{fields[index['posup']]}",
-                    f"{fields[index['chrdown']]}:{fields[index['posdown']]}", reads, caller, valid,
-                ))
+                fusions.append(
+                    FusionCall(
+                        fields[index["genenameup"]],
+                        fields[index["genenamedown"]],
+                        f"{fields[index['chrup']]}:{fields[index['posup']]}",
+                        f"{fields[index['chrdown']]}:{fields[index['posdown']]}",
+                        reads,
+                        caller,
+                        valid,
+                    )
+                )
             else:  # pcgr_fusions
                 gene5, _, gene3 = fields[index["fusiongene"]].partition("--")
                 reads = count(fields, "splitreads", line=number)
-                fusions.append(FusionCall(
-                    gene5, gene3, fields[index["leftbreakpoint"]],
-                    fields[index["rightbreakpoint"]], reads, caller, None,
-                ))
+                fusions.append(
+                    FusionCall(
+                        gene5,
+                        gene3,
+                        fields[index["leftbreakpoint"]],
+                        fields[index["rightbreakpoint"]],
+                        reads,
+                        caller,
+                        None,
+                    )
+                )
     if not records:
         warnings.append("the file has a header but no fusion records")
     return FusionResult(fmt, caller, fusions, warnings, records)
@@ -241,8 +284,12 @@ def _junctions(record: VcfRecord) -> list[tuple[_End, _End]]:
     if end is None:
         return []
     connection = record.info.get("CT", "")
-    sides = {"3to5": ("left", "right"), "5to3": ("right", "left"), "3to3": ("left", "left"),
-             "5to5": ("right", "right")}
+    sides = {
+        "3to5": ("left", "right"),
+        "5to3": ("right", "left"),
+        "3to3": ("left", "left"),
+        "5to5": ("right", "right"),
+    }
     if connection in sides:
         here, there = sides[connection]
         return [(_End(record.chrom, record.pos, here), _End(chrom2, end, there))]
@@ -255,8 +302,10 @@ def _junctions(record: VcfRecord) -> list[tuple[_End, _End]]:
             return [(_End(record.chrom, record.pos, "left"), _End(chrom2, end, "left"))]
         if "INV5" in record.info:
             return [(_End(record.chrom, record.pos, "right"), _End(chrom2, end, "right"))]
-        return [(_End(record.chrom, record.pos, "left"), _End(chrom2, end, "left")),
-                (_End(record.chrom, record.pos, "right"), _End(chrom2, end, "right"))]
+        return [
+            (_End(record.chrom, record.pos, "left"), _End(chrom2, end, "left")),
+            (_End(record.chrom, record.pos, "right"), _End(chrom2, end, "right")),
+        ]
     return []
 
 
@@ -266,9 +315,7 @@ def _keeps_five_prime(gene: Gene, end: _End) -> bool | None:
     return (gene.strand == "+") == (end.keeps == "left")
 
 
-def _gene_pair(
-    first: _End, second: _End, spans: GeneSpans
-) -> tuple[Gene, Gene, _End, _End] | str:
+def _gene_pair(first: _End, second: _End, spans: GeneSpans) -> tuple[Gene, Gene, _End, _End] | str:
     """(5' gene, 3' gene, 5' end, 3' end), or the reason there is no fusion."""
     genes_a = spans.overlapping(first.chrom, first.pos, first.pos)
     genes_b = spans.overlapping(second.chrom, second.pos, second.pos)
@@ -292,7 +339,10 @@ def _gene_pair(
 
 
 def _read_vcf(
-    path: str | os.PathLike[str], filename: str | None, name: str, assembly: str,
+    path: str | os.PathLike[str],
+    filename: str | None,
+    name: str,
+    assembly: str,
     gene_table: str | os.PathLike[str] | None,
 ) -> FusionResult:
     fusions: list[FusionCall] = []
@@ -305,8 +355,10 @@ def _read_vcf(
         header, iterator = read_vcf(lines)
         found = assembly_from_contigs(header.contigs)
         if found and found != assembly:
-            raise InputError(f"the ##contig lengths are those of {found}, but the case is "
-                             f"{assembly}", filename=name)
+            raise InputError(
+                f"the ##contig lengths are those of {found}, but the case is {assembly}",
+                filename=name,
+            )
         for record in iterator:
             records += 1
             if records == 1:
@@ -317,8 +369,9 @@ def _read_vcf(
             if mate_id:
                 handled_mates.update(mate_id.split(","))
             if is_single_breakend(record.alt) or record.svtype == "SGL":
-                skipped["single breakend without a partner position"] = skipped.get(
-                    "single breakend without a partner position", 0) + 1
+                skipped["single breakend without a partner position"] = (
+                    skipped.get("single breakend without a partner position", 0) + 1
+                )
                 continue
             junctions = _junctions(record)
             if not junctions:
@@ -329,11 +382,18 @@ def _read_vcf(
             frame = None if frame in {None, "", "nan"} else frame
             if "GENEA" in record.info and "GENEB" in record.info:
                 first, second = junctions[0]
-                fusions.append(FusionCall(
-                    record.info["GENEA"], record.info["GENEB"], f"{first.chrom}:{first.pos}",
-                    f"{second.chrom}:{second.pos}", _support(record), call_caller, confidence,
-                    frame,
-                ))
+                fusions.append(
+                    FusionCall(
+                        record.info["GENEA"],
+                        record.info["GENEB"],
+                        f"{first.chrom}:{first.pos}",
+                        f"{second.chrom}:{second.pos}",
+                        _support(record),
+                        call_caller,
+                        confidence,
+                        frame,
+                    )
+                )
                 continue
             if spans is None:
                 spans = GeneSpans.load(assembly, gene_table)
@@ -346,13 +406,25 @@ def _read_vcf(
                 skipped[outcome] = skipped.get(outcome, 0) + 1
                 continue
             gene5, gene3, end5, end3 = outcome
-            fusions.append(FusionCall(
-                gene5.name, gene3.name, f"{end5.chrom}:{end5.pos}", f"{end3.chrom}:{end3.pos}",
-                _support(record), call_caller, confidence, frame,
-            ))
-    warnings = [f"{count} breakend record(s) gave no gene fusion: {reason}"
-                for reason, count in sorted(skipped.items())]
+            fusions.append(
+                FusionCall(
+                    gene5.name,
+                    gene3.name,
+                    f"{end5.chrom}:{end5.pos}",
+                    f"{end3.chrom}:{end3.pos}",
+                    _support(record),
+                    call_caller,
+                    confidence,
+                    frame,
+                )
+            )
+    warnings = [
+        f"{count} breakend record(s) gave no gene fusion: {reason}"
+        for reason, count in sorted(skipped.items())
+    ]
     if spans is not None and spans.source.startswith("bundled") and assembly == "GRCh37":
-        warnings.append(f"genes were looked up in the bundled GRCh37 table, which covers only "
-                        f"{len(spans)} LRG genes; give a gene table for genome-wide lookups")
+        warnings.append(
+            f"genes were looked up in the bundled GRCh37 table, which covers only "
+            f"{len(spans)} LRG genes; give a gene table for genome-wide lookups"
+        )
     return FusionResult("sv_vcf", caller, fusions, warnings, records)

@@ -23,8 +23,12 @@ from genomics.io.errors import InputError
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "genes"
 ASSEMBLIES = ("GRCh37", "GRCh38")
 _ASSEMBLY_ALIASES = {
-    "grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
-    "grch38": "GRCh38", "hg38": "GRCh38",
+    "grch37": "GRCh37",
+    "hg19": "GRCh37",
+    "b37": "GRCh37",
+    "hs37d5": "GRCh37",
+    "grch38": "GRCh38",
+    "hg38": "GRCh38",
 }
 # Chromosome lengths tell the assemblies apart (the naming alone does not).
 CONTIG_LENGTHS = {
@@ -42,8 +46,9 @@ def normalize_assembly(assembly: str) -> str:
     """``hg19``/``b37``/``GRCh37`` -> ``GRCh37``; ``hg38`` -> ``GRCh38``; else InputError."""
     name = _ASSEMBLY_ALIASES.get(assembly.strip().lower())
     if name is None:
-        raise InputError(f"unknown assembly '{assembly}'; DART knows GRCh37 and GRCh38",
-                         filename="assembly")
+        raise InputError(
+            f"unknown assembly '{assembly}'; DART knows GRCh37 and GRCh38", filename="assembly"
+        )
     return name
 
 
@@ -140,8 +145,16 @@ def _bundled(assembly: str) -> GeneSpans:
     genes = []
     with gzip.open(table, "rt") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
-            genes.append(Gene(row["gene"], normalize_chrom(row["chrom"]), int(row["start"]),
-                              int(row["end"]), row["strand"], row["ensembl_gene"]))
+            genes.append(
+                Gene(
+                    row["gene"],
+                    normalize_chrom(row["chrom"]),
+                    int(row["start"]),
+                    int(row["end"]),
+                    row["strand"],
+                    row["ensembl_gene"],
+                )
+            )
     return GeneSpans(genes, assembly=assembly, source=f"bundled {table.name}")
 
 
@@ -168,8 +181,9 @@ def _read_user_table(path: Path) -> list[Gene]:
                 first = False
                 if "\t" not in line and "," in line:
                     delimiter = ","
-                found = _header_columns([f.strip().lstrip("#").lower()
-                                         for f in line.split(delimiter)])
+                found = _header_columns(
+                    [f.strip().lstrip("#").lower() for f in line.split(delimiter)]
+                )
                 if found is not None:
                     columns = found
                     continue
@@ -178,28 +192,49 @@ def _read_user_table(path: Path) -> list[Gene]:
             fields = [f.strip() for f in line.split(delimiter)]
             if columns is not None:
                 if len(fields) <= max(columns.values()):
-                    raise InputError("the row has fewer columns than the header",
-                                     filename=name, line=number)
+                    raise InputError(
+                        "the row has fewer columns than the header", filename=name, line=number
+                    )
                 strand = fields[columns["strand"]] if "strand" in columns else "."
-                genes.append(Gene(fields[columns["gene"]],
-                                  normalize_chrom(fields[columns["chrom"]]),
-                                  _int(fields[columns["start"]], name, number),
-                                  _int(fields[columns["end"]], name, number), strand))
+                genes.append(
+                    Gene(
+                        fields[columns["gene"]],
+                        normalize_chrom(fields[columns["chrom"]]),
+                        _int(fields[columns["start"]], name, number),
+                        _int(fields[columns["end"]], name, number),
+                        strand,
+                    )
+                )
             elif len(fields) >= 9:  # GTF: only its gene lines
                 match = _GTF_NAME.search(fields[8])
                 if fields[2] == "gene" and match:
-                    genes.append(Gene(match.group(1), normalize_chrom(fields[0]),
-                                      _int(fields[3], name, number),
-                                      _int(fields[4], name, number), fields[6]))
+                    genes.append(
+                        Gene(
+                            match.group(1),
+                            normalize_chrom(fields[0]),
+                            _int(fields[3], name, number),
+                            _int(fields[4], name, number),
+                            fields[6],
+                        )
+                    )
             elif len(fields) >= 4:  # BED: 0-based start, optional strand in column 6
                 strand = fields[5] if len(fields) >= 6 else "."
-                genes.append(Gene(fields[3], normalize_chrom(fields[0]),
-                                  _int(fields[1], name, number) + 1,
-                                  _int(fields[2], name, number), strand))
+                genes.append(
+                    Gene(
+                        fields[3],
+                        normalize_chrom(fields[0]),
+                        _int(fields[1], name, number) + 1,
+                        _int(fields[2], name, number),
+                        strand,
+                    )
+                )
             else:
                 raise InputError(
                     "a gene table needs a header with gene, chrom, start and end columns, "
-                    "or BED (chrom, start, end, name) or GTF lines", filename=name, line=number)
+                    "or BED (chrom, start, end, name) or GTF lines",
+                    filename=name,
+                    line=number,
+                )
     if not genes:
         raise InputError("the gene table lists no genes", filename=name)
     return genes
@@ -226,5 +261,6 @@ def _int(value: str, name: str, line: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise InputError(f"position '{value[:40]}' is not a whole number", filename=name,
-                         line=line) from None
+        raise InputError(
+            f"position '{value[:40]}' is not a whole number", filename=name, line=line
+        ) from None

@@ -29,8 +29,25 @@ from genomics.io.sniff import (
 MAX_WARNINGS = 50
 #: INFO keys copied into ``VariantCall.info`` (repeat context, somatic flags, gene names)
 INFO_KEEP = (
-    "STR", "RU", "RPA", "REFREP", "IC", "IHP", "SOMATIC", "GENE", "SYMBOL", "GENEINFO",
-    "Gene.refGene", "STATUS", "SS", "TLOD", "NLOD", "GERMQ", "POPAF", "TAL", "FOUND_IN",
+    "STR",
+    "RU",
+    "RPA",
+    "REFREP",
+    "IC",
+    "IHP",
+    "SOMATIC",
+    "GENE",
+    "SYMBOL",
+    "GENEINFO",
+    "Gene.refGene",
+    "STATUS",
+    "SS",
+    "TLOD",
+    "NLOD",
+    "GERMQ",
+    "POPAF",
+    "TAL",
+    "FOUND_IN",
 )
 #: INFO keys read for VAF/depth when there is no usable sample column (LoFreq, PCGR)
 _INFO_VAF = ("AF", "DP", "DP4", "TVAF", "TDP", "CVAF", "CDP", "NVAF")
@@ -38,15 +55,26 @@ _FIXED = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
 
 _KNOWN_VERSIONS = {"VCFv4.0", "VCFv4.1", "VCFv4.2", "VCFv4.3", "VCFv4.4", "VCFv4.5"}
 _ASSEMBLY_LENGTHS = {
-    ("1", 248956422): "GRCh38", ("1", 249250621): "GRCh37",
-    ("2", 242193529): "GRCh38", ("2", 243199373): "GRCh37",
-    ("X", 156040895): "GRCh38", ("X", 155270560): "GRCh37",
-    ("17", 83257441): "GRCh38", ("17", 81195210): "GRCh37",
+    ("1", 248956422): "GRCh38",
+    ("1", 249250621): "GRCh37",
+    ("2", 242193529): "GRCh38",
+    ("2", 243199373): "GRCh37",
+    ("X", 156040895): "GRCh38",
+    ("X", 155270560): "GRCh37",
+    ("17", 83257441): "GRCh38",
+    ("17", 81195210): "GRCh37",
 }
 _REF_GRCH38 = re.compile(r"grch38|hg38|hs38|assembly38|\bb38\b|_38\b", re.I)
 _REF_GRCH37 = re.compile(r"grch37|hg19|hs37|\bb37\b|g1k_v37|assembly19|37d5|_37\b", re.I)
-_ASSEMBLY_ALIASES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
-                     "grch38": "GRCh38", "hg38": "GRCh38", "b38": "GRCh38"}
+_ASSEMBLY_ALIASES = {
+    "grch37": "GRCh37",
+    "hg19": "GRCh37",
+    "b37": "GRCh37",
+    "hs37d5": "GRCh37",
+    "grch38": "GRCh38",
+    "hg38": "GRCh38",
+    "b38": "GRCh38",
+}
 
 _META_RE = re.compile(r"##([^=]*)=(.*)")
 _STRUCT_KV = re.compile(r'([A-Za-z0-9_.\-]+)=("(?:[^"\\]|\\.)*"|[^,>]*)')
@@ -143,14 +171,17 @@ def require_tumor_sample(header: VcfHeader) -> str:
 
 # ---- header ---------------------------------------------------------------------------
 
+
 def _parse_struct(value: str) -> dict[str, str]:
     inner = value.strip()
     if inner.startswith("<"):
         inner = inner[1:]
     if inner.endswith(">"):
         inner = inner[:-1]
-    return {k: v[1:-1] if v.startswith('"') and v.endswith('"') else v
-            for k, v in _STRUCT_KV.findall(inner)}
+    return {
+        k: v[1:-1] if v.startswith('"') and v.endswith('"') else v
+        for k, v in _STRUCT_KV.findall(inner)
+    }
 
 
 def _annotation_fields(key: str, description: str) -> list[str]:
@@ -179,7 +210,8 @@ def _read_header_lines(src: TextSource, header: VcfHeader) -> None:
             raise InputError(
                 f"the line is longer than {MAX_LINE_CHARS // (1 << 20)} MiB; the file expands "
                 "beyond what a VCF header can be (damaged file or decompression bomb?)",
-                filename=name, line=lineno,
+                filename=name,
+                line=lineno,
             )
         line = line.rstrip("\r\n")
         if lineno == 1:
@@ -197,7 +229,8 @@ def _read_header_lines(src: TextSource, header: VcfHeader) -> None:
             raise InputError(
                 "the header line '#CHROM POS ID REF ALT QUAL FILTER INFO ...' was not found "
                 "before the first record; the file is incomplete or not a VCF",
-                filename=name, line=lineno,
+                filename=name,
+                line=lineno,
             )
         m = _META_RE.match(line)
         if not m:
@@ -219,17 +252,21 @@ def _read_header_lines(src: TextSource, header: VcfHeader) -> None:
                 continue
             number, vtype = fields.get("Number", "."), fields.get("Type", "String")
             if vtype not in ("Integer", "Float", "Character", "String", "Flag"):
-                _warn(header, f"line {lineno}: ##{key} {fid} has unknown Type '{vtype}', "
-                              "read as String")
+                _warn(
+                    header,
+                    f"line {lineno}: ##{key} {fid} has unknown Type '{vtype}', read as String",
+                )
                 vtype = "String"
-            if not (number.isdigit() or number in ("A", "R", "G", ".", "P", "LA", "LR", "LG",
-                                                   "M")):
+            if not (number.isdigit() or number in ("A", "R", "G", ".", "P", "LA", "LR", "LG", "M")):
                 _warn(header, f"line {lineno}: ##{key} {fid} has invalid Number '{number}'")
                 number = "."
             prev = seen_defs.get((key, fid))
             if prev is not None and prev != value:
-                _warn(header, f"line {lineno}: ##{key} {fid} is defined twice, differently; "
-                              "the first definition is used")
+                _warn(
+                    header,
+                    f"line {lineno}: ##{key} {fid} is defined twice, differently; "
+                    "the first definition is used",
+                )
                 continue
             seen_defs[(key, fid)] = value
             defs = header.info_defs if key == "INFO" else header.format_defs
@@ -242,37 +279,61 @@ def _read_header_lines(src: TextSource, header: VcfHeader) -> None:
         raise InputError(
             "the header line '#CHROM POS ID REF ALT QUAL FILTER INFO ...' was not found; "
             "the file is incomplete or not a VCF",
-            filename=name, line=lineno or None,
+            filename=name,
+            line=lineno or None,
         )
     header.header_lines = lineno
     cols = chrom_line.split("\t")
     if len(cols) < 8:
         if " " in chrom_line and len(chrom_line.split()) >= 8:
-            raise InputError("the #CHROM header line is not tab-delimited (VCF columns must be "
-                             "separated by TAB)", filename=name, line=lineno)
-        raise InputError(f"the #CHROM header line has {len(cols)} columns; a VCF needs at "
-                         "least 8 (CHROM POS ID REF ALT QUAL FILTER INFO)",
-                         filename=name, line=lineno)
+            raise InputError(
+                "the #CHROM header line is not tab-delimited (VCF columns must be "
+                "separated by TAB)",
+                filename=name,
+                line=lineno,
+            )
+        raise InputError(
+            f"the #CHROM header line has {len(cols)} columns; a VCF needs at "
+            "least 8 (CHROM POS ID REF ALT QUAL FILTER INFO)",
+            filename=name,
+            line=lineno,
+        )
     for want, got in zip(_FIXED, cols[:8]):
         if got != want:
-            raise InputError(f"the #CHROM header line has '{got}' where '{want}' belongs",
-                             filename=name, line=lineno)
+            raise InputError(
+                f"the #CHROM header line has '{got}' where '{want}' belongs",
+                filename=name,
+                line=lineno,
+            )
     if len(cols) > 8:
         if cols[8] != "FORMAT":
-            raise InputError(f"the #CHROM header line has '{cols[8]}' where 'FORMAT' belongs",
-                             filename=name, line=lineno)
+            raise InputError(
+                f"the #CHROM header line has '{cols[8]}' where 'FORMAT' belongs",
+                filename=name,
+                line=lineno,
+            )
         samples = cols[9:]
         for s in samples:
             if not s.strip():
-                raise InputError("the #CHROM header line has an empty sample name (a trailing "
-                                 "tab?)", filename=name, line=lineno)
+                raise InputError(
+                    "the #CHROM header line has an empty sample name (a trailing tab?)",
+                    filename=name,
+                    line=lineno,
+                )
         dupes = sorted({s for s in samples if samples.count(s) > 1})
         if dupes:
-            raise InputError(f"sample name '{dupes[0]}' appears twice in the header; tumor and "
-                             "normal cannot be told apart", filename=name, line=lineno)
+            raise InputError(
+                f"sample name '{dupes[0]}' appears twice in the header; tumor and "
+                "normal cannot be told apart",
+                filename=name,
+                line=lineno,
+            )
         if not samples:
-            raise InputError("the #CHROM header line has a FORMAT column but no sample "
-                             "column", filename=name, line=lineno)
+            raise InputError(
+                "the #CHROM header line has a FORMAT column but no sample column",
+                filename=name,
+                line=lineno,
+            )
         header.samples = samples
 
 
@@ -297,17 +358,30 @@ def _detect_assembly(header: VcfHeader) -> None:
             break
     chosen = from_contigs or from_ref
     if from_contigs and from_ref and from_contigs[0] != from_ref[0]:
-        _warn(header, f"{from_ref[1]} suggests {from_ref[0]} but {from_contigs[1]} is "
-                      f"{from_contigs[0]}; the contig lengths were trusted")
+        _warn(
+            header,
+            f"{from_ref[1]} suggests {from_ref[0]} but {from_contigs[1]} is "
+            f"{from_contigs[0]}; the contig lengths were trusted",
+        )
     if chosen:
         header.assembly, header.assembly_evidence = chosen
 
 
 def _parse_header(src: TextSource, filename: str) -> VcfHeader:
     header = VcfHeader(
-        filename=filename, fileformat=None, compression=src.compression, caller=None,
-        caller_version=None, assembly=None, samples=[], tumor_sample=None, normal_sample=None,
-        annotation_key=None, annotation_fields=[], warnings=list(src.warnings), contigs={},
+        filename=filename,
+        fileformat=None,
+        compression=src.compression,
+        caller=None,
+        caller_version=None,
+        assembly=None,
+        samples=[],
+        tumor_sample=None,
+        normal_sample=None,
+        annotation_key=None,
+        annotation_fields=[],
+        warnings=list(src.warnings),
+        contigs={},
     )
     _read_header_lines(src, header)
     return header
@@ -359,20 +433,28 @@ def read_header(
                 filename=name,
             )
     elif header.assembly is None:
-        _warn(header, "the assembly could not be detected from ##reference or ##contig "
-                      "lengths")
+        _warn(header, "the assembly could not be detected from ##reference or ##contig lengths")
     tumor, normal, how = resolve_samples(
-        header.samples, header.meta, header.callers, filename=name,
-        tumor_sample=tumor_sample, normal_sample=normal_sample,
+        header.samples,
+        header.meta,
+        header.callers,
+        filename=name,
+        tumor_sample=tumor_sample,
+        normal_sample=normal_sample,
     )
     header.tumor_sample, header.normal_sample, header.sample_resolution = tumor, normal, how
     if header.samples and tumor is None:
-        _warn(header, "cannot tell which sample is the tumor (samples: "
-                      + ", ".join(header.samples) + "); choose it with --tumor-sample")
+        _warn(
+            header,
+            "cannot tell which sample is the tumor (samples: "
+            + ", ".join(header.samples)
+            + "); choose it with --tumor-sample",
+        )
     return header
 
 
 # ---- body -----------------------------------------------------------------------------
+
 
 @dataclass
 class _Plan:
@@ -387,8 +469,9 @@ class _Plan:
     fast: Callable[[str], object] | None = None
 
 
-def _format_plan(fmt: str, n_alleles: int, header: VcfHeader,
-                 warn: Callable[[str], None], lineno: int) -> _Plan:
+def _format_plan(
+    fmt: str, n_alleles: int, header: VcfHeader, warn: Callable[[str], None], lineno: int
+) -> _Plan:
     name = header.filename
     if fmt == ".":
         keys: list[str] = []
@@ -396,8 +479,9 @@ def _format_plan(fmt: str, n_alleles: int, header: VcfHeader,
         keys = fmt.split(":")
     for k in keys:
         if not _KEY_RE.fullmatch(k):
-            raise InputError(f"FORMAT key '{k}' is not valid (FORMAT is '{fmt}')",
-                             filename=name, line=lineno)
+            raise InputError(
+                f"FORMAT key '{k}' is not valid (FORMAT is '{fmt}')", filename=name, line=lineno
+            )
     if len(set(keys)) != len(keys):
         dup = next(k for k in keys if keys.count(k) > 1)
         raise InputError(f"FORMAT key {dup} is listed twice", filename=name, line=lineno)
@@ -456,12 +540,12 @@ def _fast_sample_pattern(keys: list[str], n_alleles: int, header: VcfHeader) -> 
     return pattern
 
 
-def _diagnose_sample(value: str, sample: str, plan: _Plan, n_alleles: int,
-                     header: VcfHeader) -> str:
+def _diagnose_sample(
+    value: str, sample: str, plan: _Plan, n_alleles: int, header: VcfHeader
+) -> str:
     vals = value.split(":")
     if len(vals) > len(plan.keys):
-        return (f"sample {sample} has more values ({len(vals)}) than FORMAT keys "
-                f"({len(plan.keys)})")
+        return f"sample {sample} has more values ({len(vals)}) than FORMAT keys ({len(plan.keys)})"
     if value == "":
         return f"sample {sample} is empty (use '.' for missing)"
     for k, v in zip(plan.keys, vals):
@@ -469,8 +553,10 @@ def _diagnose_sample(value: str, sample: str, plan: _Plan, n_alleles: int,
             alleles = re.split(r"[/|]", v.lstrip("/|"))
             for a in alleles:
                 if a.isdigit() and int(a) >= n_alleles:
-                    return (f"genotype '{v}' of sample {sample} refers to allele {a} but only "
-                            f"{n_alleles - 1} ALT allele(s) are listed")
+                    return (
+                        f"genotype '{v}' of sample {sample} refers to allele {a} but only "
+                        f"{n_alleles - 1} ALT allele(s) are listed"
+                    )
             if not all(a.isdigit() or a == "." for a in alleles):
                 return f"genotype '{v}' of sample {sample} is not a valid genotype"
             continue
@@ -479,9 +565,11 @@ def _diagnose_sample(value: str, sample: str, plan: _Plan, n_alleles: int,
         if value_re:
             for item in v.split(","):
                 if item != "." and not re.fullmatch(value_re, item):
-                    return (f"FORMAT {k} of sample {sample} is '{v}', not "
-                            f"{'an' if vtype == 'Integer' else 'a'} {vtype} as the header "
-                            "declares")
+                    return (
+                        f"FORMAT {k} of sample {sample} is '{v}', not "
+                        f"{'an' if vtype == 'Integer' else 'a'} {vtype} as the header "
+                        "declares"
+                    )
     return f"sample {sample} does not match FORMAT {':'.join(plan.keys)}"
 
 
@@ -576,8 +664,13 @@ def _body_lines(src: TextSource, max_line: int) -> Iterator[str | None]:
         yield pending
 
 
-def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
-               pass_filters: frozenset[str], fasta: str | None) -> Iterator[VariantCall]:
+def _iter_body(
+    src: TextSource,
+    header: VcfHeader,
+    scratch: VcfHeader,
+    pass_filters: frozenset[str],
+    fasta: str | None,
+) -> Iterator[VariantCall]:
     name = header.filename
     scratch.callers = header.callers
     lineno = scratch.header_lines
@@ -624,55 +717,79 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
     for line in _body_lines(src, max_line):
         lineno += 1
         if line is None:
-            raise InputError(f"the line is longer than {max_line // (1 << 20)} MiB; refusing "
-                             "a record that large", filename=name, line=lineno)
+            raise InputError(
+                f"the line is longer than {max_line // (1 << 20)} MiB; refusing "
+                "a record that large",
+                filename=name,
+                line=lineno,
+            )
         if not lineno & 0xFFFF and position is not None:
             out_bytes, in_bytes = position()
             if out_bytes > MAX_DECOMPRESSED_BYTES or (
                 out_bytes > RATIO_CHECK_FROM_BYTES and out_bytes > MAX_EXPANSION_RATIO * in_bytes
             ):
-                raise InputError("the file expands beyond the allowed size (decompression "
-                                 "bomb?)", filename=name, line=lineno)
+                raise InputError(
+                    "the file expands beyond the allowed size (decompression bomb?)",
+                    filename=name,
+                    line=lineno,
+                )
         if not line or line.isspace():
             warn(f"line {lineno}: empty line ignored", once="empty")
             continue
         if line[0] == "#":
-            raise InputError("a second header line inside the data; the files look "
-                             "concatenated with cat - use bcftools concat",
-                             filename=name, line=lineno)
+            raise InputError(
+                "a second header line inside the data; the files look "
+                "concatenated with cat - use bcftools concat",
+                filename=name,
+                line=lineno,
+            )
         cols = line.split("\t")
         if len(cols) != ncols and len(cols) != ncols_alt:
             if len(cols) < 8 and " " in line:
-                raise InputError("the line is not tab-delimited (VCF columns must be "
-                                 "separated by TAB)", filename=name, line=lineno)
-            raise InputError(f"expected {ncols} tab-separated columns ({nsamples} samples), "
-                             f"found {len(cols)}", filename=name, line=lineno)
+                raise InputError(
+                    "the line is not tab-delimited (VCF columns must be separated by TAB)",
+                    filename=name,
+                    line=lineno,
+                )
+            raise InputError(
+                f"expected {ncols} tab-separated columns ({nsamples} samples), found {len(cols)}",
+                filename=name,
+                line=lineno,
+            )
         chrom, spos, _vid, ref, alt, squal, filt, info = cols[:8]
         if chrom != last_chrom:
             if chrom not in chrom_seen:
                 if _CHROM_BAD.search(chrom):
-                    raise InputError(f"CHROM '{chrom}' is not a valid contig name",
-                                     filename=name, line=lineno)
+                    raise InputError(
+                        f"CHROM '{chrom}' is not a valid contig name", filename=name, line=lineno
+                    )
                 m = _PRIMARY.fullmatch(chrom)
                 if m:
                     prefixed = bool(m.group(1))
                     other = naming.get(not prefixed)
                     if other is not None:
-                        raise InputError(f"mixed chromosome naming ('{other}' and '{chrom}') in "
-                                         "one file; check the reference build",
-                                         filename=name, line=lineno)
+                        raise InputError(
+                            f"mixed chromosome naming ('{other}' and '{chrom}') in "
+                            "one file; check the reference build",
+                            filename=name,
+                            line=lineno,
+                        )
                     naming.setdefault(prefixed, chrom)
                 if contigs and chrom not in contigs:
-                    warn(f"line {lineno}: contig '{chrom}' is not defined in the header",
-                         once="contig:" + chrom)
+                    warn(
+                        f"line {lineno}: contig '{chrom}' is not defined in the header",
+                        once="contig:" + chrom,
+                    )
                 chrom_seen[chrom] = True
             elif last_chrom is not None:
-                warn(f"line {lineno}: records are not sorted (contig '{chrom}' appears again "
-                     "after other contigs)", once="unsorted")
+                warn(
+                    f"line {lineno}: records are not sorted (contig '{chrom}' appears again "
+                    "after other contigs)",
+                    once="unsorted",
+                )
             last_chrom, last_pos = chrom, 0
         if not (spos.isdigit() and spos.isascii()):
-            raise InputError(f"POS '{spos}' is not a positive integer", filename=name,
-                             line=lineno)
+            raise InputError(f"POS '{spos}' is not a positive integer", filename=name, line=lineno)
         pos = int(spos)
         if pos < last_pos:
             warn(f"line {lineno}: records are not sorted by position", once="unsorted")
@@ -692,13 +809,16 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
         else:
             alts = alt.split(",")
             if varscan and _VARSCAN_ALT.fullmatch(alt):
-                warn(f"line {lineno}: ALT '{alt}' is VarScan's notation for a site with two "
-                     "non-reference alleles, not a VCF allele; the record was skipped")
+                warn(
+                    f"line {lineno}: ALT '{alt}' is VarScan's notation for a site with two "
+                    "non-reference alleles, not a VCF allele; the record was skipped"
+                )
                 continue
             for a in alts:
                 if not _ALT_ONE.fullmatch(a):
-                    raise InputError(f"ALT '{alt}' is not valid (allele '{a}')",
-                                     filename=name, line=lineno)
+                    raise InputError(
+                        f"ALT '{alt}' is not valid (allele '{a}')", filename=name, line=lineno
+                    )
         n_alleles = len(alts) + 1
         if squal == ".":
             qual = None
@@ -723,25 +843,42 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                 plans[(fmt, n_alleles)] = plan
                 for k in plan.keys:
                     if k not in scratch.format_defs and k != "GT":
-                        warn(f"line {lineno}: FORMAT {k} is not defined in the header; read as "
-                             "String", once="fmt:" + k)
+                        warn(
+                            f"line {lineno}: FORMAT {k} is not defined in the header; read as "
+                            "String",
+                            once="fmt:" + k,
+                        )
             fast = plan.fast
             if fast is None or len(cols) != ncols or fast(tab.join(cols[9:])) is None:
                 fullmatch = plan.regex.fullmatch
                 for j in range(9, len(cols)):
                     if fullmatch(cols[j]) is not None:
                         continue
-                    raise InputError(_diagnose_sample(cols[j], samples[j - 9] if j - 9 < nsamples
-                                                      else f"column {j + 1}", plan, n_alleles,
-                                                      scratch), filename=name, line=lineno)
+                    raise InputError(
+                        _diagnose_sample(
+                            cols[j],
+                            samples[j - 9] if j - 9 < nsamples else f"column {j + 1}",
+                            plan,
+                            n_alleles,
+                            scratch,
+                        ),
+                        filename=name,
+                        line=lineno,
+                    )
             if ti >= 0:
                 tvals = cols[ti].split(":")
             if ni >= 0:
                 nvals = cols[ni].split(":")
-        if pos == last_dup[1] and alt == last_dup[3] and ref == last_dup[2] and \
-                chrom == last_dup[0]:
-            warn(f"line {lineno}: the same variant as on the line before (duplicate record)",
-                 once="dup")
+        if (
+            pos == last_dup[1]
+            and alt == last_dup[3]
+            and ref == last_dup[2]
+            and chrom == last_dup[0]
+        ):
+            warn(
+                f"line {lineno}: the same variant as on the line before (duplicate record)",
+                once="dup",
+            )
         last_dup = (chrom, pos, ref, alt)
         if not alts:
             skipped_ref_only += 1
@@ -774,19 +911,44 @@ def _iter_body(src: TextSource, header: VcfHeader, scratch: VcfHeader,
                     warn(f"line {lineno}: {problem} (sample {header.normal_sample})")
             if vaf is None and info_vaf and infos:
                 vaf, depth, alt_count, nvaf, ndepth = _info_vaf(
-                    infos, ai, n_alleles, vaf, depth, alt_count, nvaf, ndepth)
+                    infos, ai, n_alleles, vaf, depth, alt_count, nvaf, ndepth
+                )
             p, r, aa = pos, ref, a
             if (len(r) > 1 or len(aa) > 1) and is_plain(aa):
                 p, r, aa = normalize(chrom, p, r, aa, fetch)
-            yield VariantCall(lineno, chrom, p, r, aa, original, filters, passed, qual, vaf,
-                              depth, alt_count, nvaf, ndepth, annotation, kept, ai)
+            yield VariantCall(
+                lineno,
+                chrom,
+                p,
+                r,
+                aa,
+                original,
+                filters,
+                passed,
+                qual,
+                vaf,
+                depth,
+                alt_count,
+                nvaf,
+                ndepth,
+                annotation,
+                kept,
+                ai,
+            )
     if skipped_ref_only:
         warn(f"{skipped_ref_only} reference-only record(s) (ALT '.') were skipped")
 
 
-def _info_vaf(infos: dict[str, str], ai: int, n: int, vaf: float | None, depth: int | None,
-              alt_count: int | None, nvaf: float | None, ndepth: int | None
-              ) -> tuple[float | None, int | None, int | None, float | None, int | None]:
+def _info_vaf(
+    infos: dict[str, str],
+    ai: int,
+    n: int,
+    vaf: float | None,
+    depth: int | None,
+    alt_count: int | None,
+    nvaf: float | None,
+    ndepth: int | None,
+) -> tuple[float | None, int | None, int | None, float | None, int | None]:
     """VAF from INFO: PCGR TVAF/TDP (CVAF/CDP normal), LoFreq AF/DP/DP4."""
 
     def num(key: str, cast: Callable[[str], float | int]) -> float | int | None:

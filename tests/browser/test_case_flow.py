@@ -72,23 +72,17 @@ def log_out(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
-def find_variant_row(page: Page, gene: str, max_pages: int = 20):
-    """Sort the variant table by gene, descending, and page on until a row of ``gene`` shows."""
+def find_variant_row(page: Page, gene: str):
+    """Filter the variant table to one gene and return its first row."""
     table = page.locator("#variant-table")
-    table.get_by_role("link", name=re.compile(r"^Gene")).click()
-    expect(table.get_by_role("link", name=re.compile(r"^Gene ↑"))).to_be_visible()
-    table.get_by_role("link", name=re.compile(r"^Gene")).click()
-    expect(table.get_by_role("link", name=re.compile(r"^Gene ↓"))).to_be_visible()
-    for _ in range(max_pages):
-        rows = page.locator("#variant-table tbody tr").filter(
-            has=page.locator("td:first-child", has_text=re.compile(rf"^{gene}$"))
-        )
-        if rows.count():
-            return rows.first
-        current = page.locator("#variant-table .pager span").inner_text()
-        page.locator("#variant-table").get_by_role("link", name=re.compile("next")).click()
-        expect(page.locator("#variant-table .pager span")).not_to_have_text(current)
-    raise AssertionError(f"no {gene} row within {max_pages} pages of the variant table")
+    table.get_by_label("filter by gene").fill(gene)
+    table.get_by_role("button", name="Filter").click()
+    expect(page.locator("#variant-table").get_by_label("filter by gene")).to_have_value(gene)
+    rows = page.locator("#variant-table tbody tr").filter(
+        has=page.locator("td:first-child", has_text=re.compile(rf"^{gene}$"))
+    )
+    expect(rows.first).to_be_visible()
+    return rows.first
 
 
 def test_a_vcf_uploaded_in_the_browser_becomes_ranked_options_and_a_pdf_report(

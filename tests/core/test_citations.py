@@ -10,7 +10,7 @@ def test_pubmed_ids_become_pubmed_links_and_urls_stay_links():
 
 
 def test_text_from_a_knowledge_base_file_is_escaped_not_rendered():
-    html = str(citations('<script>alert(1)</script>; javascript:alert(2); PMID:<b>1</b>'))
+    html = str(citations("<script>alert(1)</script>; javascript:alert(2); PMID:<b>1</b>"))
 
     assert "<script>" not in html
     assert "&lt;script&gt;" in html

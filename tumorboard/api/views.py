@@ -224,6 +224,7 @@ class VariantList(ListAPIView):
             case=case,
             sort=self.request.query_params.get("sort", "position"),
             descending=self.request.query_params.get("dir") == "desc",
+            gene=self.request.query_params.get("gene", "")[:64],
         )
 
 

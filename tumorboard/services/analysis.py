@@ -22,6 +22,7 @@ def case_alterations(*, case: Case) -> list[Alteration]:
     variants = (
         Variant.objects.filter(case=case, passed=True)
         .exclude(gene="")
+        .exclude(consequence="")  # outside the transcript index: the change is unknown
         .only("variant_id", "gene", "hgvsp_short", "consequence", "exon", "oncogenicity", "origin")
     )
     alterations = [

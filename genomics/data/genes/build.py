@@ -72,8 +72,13 @@ def build(reference: Path) -> None:
             if row["MANE_status"] != "MANE Select" or chrom is None:
                 continue
             grch38[symbol] = [
-                symbol, chrom, row["chr_start"], row["chr_end"], row["chr_strand"],
-                row["HGNC_ID"], ensembl_gene,
+                symbol,
+                chrom,
+                row["chr_start"],
+                row["chr_end"],
+                row["chr_strand"],
+                row["HGNC_ID"],
+                ensembl_gene,
             ]
     grch37: dict[str, list[str]] = {}
     with gzip.open(reference / "GRCh37" / "lrg_transcripts.GRCh37.gtf.gz", "rt") as handle:
@@ -93,8 +98,13 @@ def build(reference: Path) -> None:
                 known[3] = str(max(int(known[3]), end))
             elif not known:  # CSF2RA sits in both PARs; keep the X copy, which comes first
                 grch37[symbol] = [
-                    symbol, chrom, str(start), str(end), fields[6],
-                    attributes.get("hgnc_id", ""), ensembl_of.get(symbol, ""),
+                    symbol,
+                    chrom,
+                    str(start),
+                    str(end),
+                    fields[6],
+                    attributes.get("hgnc_id", ""),
+                    ensembl_of.get(symbol, ""),
                 ]
 
     def by_position(row: list[str]) -> tuple[str, int, str]:

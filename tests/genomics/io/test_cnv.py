@@ -24,7 +24,15 @@ class TestRule:
     def test_thresholds_for_a_diploid_tumor(self):
         copy_numbers = (0.0, 0.49, 1.0, 1.49, 1.5, 2.0, 2.5, 3.0, 4.9, 5.0)
         assert [call_for(cn, 2.0) for cn in copy_numbers] == [
-            "deep_deletion", "deep_deletion", "loss", "loss", None, None, None, "gain", "gain",
+            "deep_deletion",
+            "deep_deletion",
+            "loss",
+            "loss",
+            None,
+            None,
+            None,
+            "gain",
+            "gain",
             "amplification",
         ]
 
@@ -95,7 +103,8 @@ class TestAbsoluteCopyNumber:
         # COLO829 ploidy 3.1; "1 87337012 118516186 2.0076" holds DPYD (GRCh37) -> loss
         result = read_copy_number(
             shared_data / "cnv" / "hmf_orange_COLO829.purple.cnv.somatic.grch37.tsv",
-            assembly="GRCh37", ploidy=3.1,
+            assembly="GRCh37",
+            ploidy=3.1,
         )
         assert result.format == "purple_cnv"
         assert result.segments == 222
@@ -123,8 +132,7 @@ class TestAbsoluteCopyNumber:
         assert calls["TP73"] == GeneCopyNumber("TP73", "loss", 1.0, None, "1:809641-37651942")
 
     def test_purity_is_not_applied_twice_to_absolute_copy_numbers(self, test_data):
-        result = read_copy_number(test_data / "cnv" / "pcgr_T001-COAD.grch38.cna.tsv",
-                                  purity=0.4)
+        result = read_copy_number(test_data / "cnv" / "pcgr_T001-COAD.grch38.cna.tsv", purity=0.4)
         assert by_gene(result)["TP73"].copy_number == 1.0
         assert any("not applied again" in warning for warning in result.warnings)
 
@@ -191,9 +199,11 @@ class TestRefusals:
 
     def test_non_numeric_log2_names_the_line(self, tmp_path):
         path = tmp_path / "bad.cns"
-        path.write_text("chromosome\tstart\tend\tgene\tlog2\tprobes\n"
-                        "chr1\t100\t200\tA\t0.1\t3\n"
-                        "chr1\t300\t400\tB\thigh\t3\n")
+        path.write_text(
+            "chromosome\tstart\tend\tgene\tlog2\tprobes\n"
+            "chr1\t100\t200\tA\t0.1\t3\n"
+            "chr1\t300\t400\tB\thigh\t3\n"
+        )
         with pytest.raises(InputError) as error:
             read_copy_number(path)
         assert error.value.line == 3

@@ -55,8 +55,11 @@ def test_recognition_ignores_the_file_name(shared_data, tmp_path):
 
 def test_gzip_is_read_transparently(shared_data, tmp_path):
     path = tmp_path / "quant.sf.gz"
-    path.write_bytes(gzip.compress(
-        (shared_data / "expression" / "tximportData_salmon_ERR188021.quant.sf").read_bytes()))
+    path.write_bytes(
+        gzip.compress(
+            (shared_data / "expression" / "tximportData_salmon_ERR188021.quant.sf").read_bytes()
+        )
+    )
     assert detect_format(path) == "salmon_quant"
 
 
@@ -64,8 +67,9 @@ def test_unknown_table_lists_the_known_formats(shared_data):
     with pytest.raises(InputError) as error:
         detect_format(shared_data / "cnv" / "hmf_orange_COLO829.purple.purity.tsv")
     message = str(error.value)
-    assert message.startswith("hmf_orange_COLO829.purple.purity.tsv, line 1: the format is not "
-                              "recognised")
+    assert message.startswith(
+        "hmf_orange_COLO829.purple.purity.tsv, line 1: the format is not recognised"
+    )
     for name in KNOWN_FORMATS:
         assert name in message
 
@@ -135,4 +139,9 @@ class TestGeneSpans:
 
     def test_chromosome_names(self):
         assert [normalize_chrom(c) for c in ("chr7", "7", "chrM", "MT", "chrx")] == [
-            "7", "7", "MT", "MT", "X"]
+            "7",
+            "7",
+            "MT",
+            "MT",
+            "X",
+        ]

@@ -29,8 +29,7 @@ def tx2gene(shared_data):
 
 class TestTranscriptLevel:
     def test_salmon_summed_per_gene_with_tx2gene(self, shared_data, tx2gene):
-        result = read_expression(shared_data / EXPRESSION / SALMON,
-                                 tx2gene=tx2gene)
+        result = read_expression(shared_data / EXPRESSION / SALMON, tx2gene=tx2gene)
         assert result.format == "salmon_quant"
         assert result.records == 48009
         assert tpm(result)["ERBB2"] == pytest.approx(1.22428 + 0.97146)
@@ -154,8 +153,11 @@ class TestRefusals:
         data = (shared_data / EXPRESSION / "pcgr_T001-COAD.gene_expression.tsv.gz").read_bytes()
         path = tmp_path / "expr.tsv.gz"
         path.write_bytes(data[:60000])
-        with pytest.raises(InputError, match=r"expr.tsv.gz: the file is gzip but truncated at "
-                                             r"byte \d+ after line \d+"):
+        with pytest.raises(
+            InputError,
+            match=r"expr.tsv.gz: the file is gzip but truncated at "
+            r"byte \d+ after line \d+",
+        ):
             read_expression(path)
 
     def test_corrupt_gzip(self, tmp_path, test_data):
@@ -168,5 +170,4 @@ class TestRefusals:
 
     def test_missing_tx2gene_file(self, shared_data, tmp_path):
         with pytest.raises(InputError, match="does not exist"):
-            read_expression(shared_data / EXPRESSION / SALMON,
-                            tx2gene=tmp_path / "nope.csv")
+            read_expression(shared_data / EXPRESSION / SALMON, tx2gene=tmp_path / "nope.csv")

@@ -16,9 +16,11 @@ class TestArriba:
         result = read_fusions(test_data / "fusions" / "arriba_test_fusions.tsv")
         assert result.format == "arriba"
         assert result.records == 1
-        assert result.fusions == [FusionCall(
-            "BCR", "ABL1", "22:23632600", "9:133729451", 11, "Arriba", "high", "in-frame"
-        )]
+        assert result.fusions == [
+            FusionCall(
+                "BCR", "ABL1", "22:23632600", "9:133729451", 11, "Arriba", "high", "in-frame"
+            )
+        ]
 
     def test_intergenic_partner_loses_arribas_distances(self, shared_data):
         # PTEN  ENSG00000200891(21548),MED6P1(31892)  chr10:87952259 chr10:88016243  163 146 6
@@ -44,9 +46,11 @@ class TestArriba:
             "\tdeletion\tupstream\tdownstream\t12\t9\t20\thigh\t.\t.\t.\t.\tin-frame\t.\t.\n"
         )
         result = read_fusions(path)
-        assert result.fusions == [FusionCall(
-            "TMPRSS2", "ERG", "21:42880008", "21:39956869", 41, "Arriba", "high", "in-frame"
-        )]
+        assert result.fusions == [
+            FusionCall(
+                "TMPRSS2", "ERG", "21:42880008", "21:39956869", 41, "Arriba", "high", "in-frame"
+            )
+        ]
 
 
 class TestStarFusion:
@@ -65,7 +69,8 @@ class TestStarFusion:
     def test_2016_layout_with_j_ffpm(self, test_data):
         # THRA--AC090627.1  68  98 ... THRA^ENSG00000126351.8  chr17:38243106:+
         result = read_fusions(
-            test_data / "fusions"
+            test_data
+            / "fusions"
             / "starfusion_BT474_chr17.fusion_candidates.final.abridged.FFPM.tsv"
         )
         assert result.caller == "STAR-Fusion (2016 layout)"
@@ -78,8 +83,10 @@ class TestStarFusion:
 class TestOtherTables:
     def test_pcgr_fusion_table(self, shared_data):
         result = read_fusions(shared_data / "fusions" / "pcgr_T001-COAD.grch38.fusions.tsv")
-        assert FusionCall("EML4", "ALK", "2:42295554", "2:29223528", 100, "PCGR table",
-                          None) in result.fusions
+        assert (
+            FusionCall("EML4", "ALK", "2:42295554", "2:29223528", 100, "PCGR table", None)
+            in result.fusions
+        )
 
     def test_isofox_header_only_is_a_valid_empty_result(self, shared_data):
         result = read_fusions(
@@ -94,32 +101,43 @@ class TestBreakendVcf:
     def test_rna_fusion_vcf_uses_genea_geneb(self, shared_data):
         # 2 42295516 . N N]2:29223528] ... GENEA=EML4;GENEB=ALK ... FOUND_IN=arriba,starfusion,
         # fusioncatcher ... FRAME_STATUS=INFRAME  GT:DV:RV:FFPM ./1:4:0:8.0339
-        result = read_fusions(shared_data / "fusions" / "scout_fusion_data.rna_fusion_bnd.vcf.gz",
-                              assembly="GRCh37")
+        result = read_fusions(
+            shared_data / "fusions" / "scout_fusion_data.rna_fusion_bnd.vcf.gz", assembly="GRCh37"
+        )
         assert result.records == 5
         assert result.fusions[0] == FusionCall(
-            "EML4", "ALK", "2:42295516", "2:29223528", 4, "arriba,starfusion,fusioncatcher",
-            "PASS", "INFRAME",
+            "EML4",
+            "ALK",
+            "2:42295516",
+            "2:29223528",
+            4,
+            "arriba,starfusion,fusioncatcher",
+            "PASS",
+            "INFRAME",
         )
 
     @pytest.fixture
     def esvee_genes(self, tmp_path):
         # Hand-made genes around ESVEE record 1842: 1:87337011 T]10:36119127] (MATEID 28316)
         path = tmp_path / "genes.bed"
-        path.write_text("1\t87336000\t87338000\tPLUSGENE\t0\t+\n"
-                        "10\t36118000\t36120000\tMINUSGENE\t0\t-\n")
+        path.write_text(
+            "1\t87336000\t87338000\tPLUSGENE\t0\t+\n10\t36118000\t36120000\tMINUSGENE\t0\t-\n"
+        )
         return path
 
     def test_breakend_pair_gives_one_fusion_oriented_by_strand(self, shared_data, esvee_genes):
         # t]p]: both sides keep the sequence on their left: the 5' part of the + gene on chr1
         # and the 3' part of the - gene on chr10. tumor_sample VF=49; FILTER PASS
-        result = read_fusions(shared_data / "vcf" / "hmf_orange_COLO829.purple.sv.esvee.grch37.vcf",
-                              assembly="GRCh37", gene_table=esvee_genes)
+        result = read_fusions(
+            shared_data / "vcf" / "hmf_orange_COLO829.purple.sv.esvee.grch37.vcf",
+            assembly="GRCh37",
+            gene_table=esvee_genes,
+        )
         assert result.caller == "ESVEE"
         assert result.records == 543
-        assert result.fusions == [FusionCall(
-            "PLUSGENE", "MINUSGENE", "1:87337011", "10:36119127", 49, "ESVEE", "PASS"
-        )]
+        assert result.fusions == [
+            FusionCall("PLUSGENE", "MINUSGENE", "1:87337011", "10:36119127", 49, "ESVEE", "PASS")
+        ]
         assert any("single breakend" in warning for warning in result.warnings)
 
     def test_same_strand_genes_both_keeping_their_5_prime_parts_make_no_fusion(
@@ -127,8 +145,11 @@ class TestBreakendVcf:
     ):
         path = tmp_path / "genes.bed"
         path.write_text("1\t87336000\t87338000\tPLUSA\t0\t+\n10\t36118000\t36120000\tPLUSB\t0\t+\n")
-        result = read_fusions(shared_data / "vcf" / "hmf_orange_COLO829.purple.sv.esvee.grch37.vcf",
-                              assembly="GRCh37", gene_table=path)
+        result = read_fusions(
+            shared_data / "vcf" / "hmf_orange_COLO829.purple.sv.esvee.grch37.vcf",
+            assembly="GRCh37",
+            gene_table=path,
+        )
         assert result.fusions == []
         assert any("orientation" in warning for warning in result.warnings)
 
@@ -137,10 +158,15 @@ class TestBreakendVcf:
         # - gene) and the left of chr15 (3' part of a - gene). TUMOR DV 184 + RV 172 = 356,
         # NORMAL 0 + 0
         path = tmp_path / "genes.tsv"
-        path.write_text("gene\tchrom\tstart\tend\tstrand\n"
-                        "GENE21\t21\t42836478\t42903043\t-\nGENE15\t15\t80600000\t80700000\t-\n")
-        result = read_fusions(shared_data / "vcf" / "vcf2maf_test_delly_somatic_sv.grch37.vcf",
-                              assembly="GRCh37", gene_table=path)
+        path.write_text(
+            "gene\tchrom\tstart\tend\tstrand\n"
+            "GENE21\t21\t42836478\t42903043\t-\nGENE15\t15\t80600000\t80700000\t-\n"
+        )
+        result = read_fusions(
+            shared_data / "vcf" / "vcf2maf_test_delly_somatic_sv.grch37.vcf",
+            assembly="GRCh37",
+            gene_table=path,
+        )
         assert result.caller == "DELLY"
         fusion = result.fusions[0]
         assert (fusion.gene5, fusion.gene3) == ("GENE21", "GENE15")
@@ -149,8 +175,9 @@ class TestBreakendVcf:
         assert fusion.confidence == "PASS"
 
     def test_manta_file_reads_without_error(self, shared_data):
-        result = read_fusions(shared_data / "vcf" / "scout_manta_somatic_sv.vep94.grch37.vcf.gz",
-                              assembly="GRCh37")
+        result = read_fusions(
+            shared_data / "vcf" / "scout_manta_somatic_sv.vep94.grch37.vcf.gz", assembly="GRCh37"
+        )
         assert result.caller == "Manta"
         assert result.records == 15
 
@@ -177,7 +204,7 @@ class TestRefusals:
             read_fusions(path)
 
     def test_non_numeric_reads(self, tmp_path, test_data):
-        text = (test_data / "fusions" / "pvacfuse_star-fusion.fusion_predictions.abridged.tsv")
+        text = test_data / "fusions" / "pvacfuse_star-fusion.fusion_predictions.abridged.tsv"
         lines = text.read_text().splitlines()
         lines[1] = lines[1].replace("\t210\t", "\tmany\t", 1)
         path = tmp_path / "sf.tsv"

@@ -23,6 +23,7 @@ def calls(path: Path, **kwargs) -> tuple[object, dict[tuple[str, int, str, str],
 
 # ---- per caller -------------------------------------------------------------------------
 
+
 def test_mutect2_tumor_normal_reads_af_ad_dp_of_the_named_tumor_column(test_data):
     header, got = calls(test_data / "vcf/somaticseq_paired_MuTect2.tiny_ref.vcf.gz")
     assert (header.caller, header.caller_version) == ("mutect2", "2.2")
@@ -278,7 +279,9 @@ def test_pvacseq_merged_file_reads_tumor_from_header(shared_data):
     assert header.tumor_sample == "HCC1395_TUMOR_DNA"
     assert header.assembly == "GRCh38"
     assert header.annotation_key == "CSQ" and header.annotation_fields[:2] == [
-        "Allele", "Consequence"]
+        "Allele",
+        "Consequence",
+    ]
     assert sum(1 for _ in iter_variants(path, header)) >= 1470
 
 
@@ -290,10 +293,13 @@ def test_snpeff_eff_fields(shared_data):
 
 # ---- header: assembly and samples -----------------------------------------------------------
 
+
 def test_declared_assembly_contradicting_the_file_is_refused(shared_data):
     with pytest.raises(InputError, match="GRCh38"):
-        read_header(shared_data / "vcf/vatools_HCC1395_wustl_somatic_exome_header.grch38.vcf.gz",
-                    declared_assembly="GRCh37")
+        read_header(
+            shared_data / "vcf/vatools_HCC1395_wustl_somatic_exome_header.grch38.vcf.gz",
+            declared_assembly="GRCh37",
+        )
 
 
 def test_chr_less_names_do_not_decide_the_assembly(shared_data):
@@ -304,17 +310,19 @@ def test_chr_less_names_do_not_decide_the_assembly(shared_data):
 
 def test_unknown_user_sample_is_refused_with_the_list(test_data):
     with pytest.raises(InputError, match="NORMAL, TUMOR"):
-        read_header(test_data / "vcf/somaticseq_paired_MuTect2.tiny_ref.vcf.gz",
-                    tumor_sample="T1")
+        read_header(test_data / "vcf/somaticseq_paired_MuTect2.tiny_ref.vcf.gz", tumor_sample="T1")
 
 
 # ---- normalisation and validation -----------------------------------------------------------
 
+
 def _write(tmp_path: Path, body: str, name: str = "x.vcf") -> Path:
-    head = ("##fileformat=VCFv4.2\n"
-            "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"g\">\n"
-            "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"d\">\n"
-            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n")
+    head = (
+        "##fileformat=VCFv4.2\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="d">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+    )
     p = tmp_path / name
     p.write_text(head + body)
     return p
@@ -340,14 +348,20 @@ def test_indels_are_left_aligned_with_a_reference(tmp_path):
     assert (v.pos, v.ref, v.alt) == (5, "CAG", "C")
 
 
-@pytest.mark.parametrize(("record", "reason"), [
-    ("1\t12,345\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5", "POS '12,345' is not a positive integer"),
-    ("1\t100\t.\tTZ\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5", "REF 'TZ'"),
-    ("1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/2:5,5", "refers to allele 2"),
-    ("1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5:9", "more values"),
-    ("1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5\textra", "expected 10 tab-separated"),
-    ("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR", "second header line"),
-])
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (
+            "1\t12,345\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5",
+            "POS '12,345' is not a positive integer",
+        ),
+        ("1\t100\t.\tTZ\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5", "REF 'TZ'"),
+        ("1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/2:5,5", "refers to allele 2"),
+        ("1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5:9", "more values"),
+        ("1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:5,5\textra", "expected 10 tab-separated"),
+        ("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR", "second header line"),
+    ],
+)
 def test_what_htslib_lets_through_is_refused_with_the_line(tmp_path, record, reason):
     p = _write(tmp_path, "1\t50\t.\tA\tG\t.\tPASS\t.\tGT:AD\t0/1:5,5\n" + record + "\n")
     header = read_header(p)
@@ -367,8 +381,11 @@ def test_qual_text_and_af_above_one_are_warnings(tmp_path):
 
 
 def test_mixed_chr_naming_is_refused(tmp_path):
-    p = _write(tmp_path, "1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:6,4\n"
-                         "chr1\t200\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:6,4\n")
+    p = _write(
+        tmp_path,
+        "1\t100\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:6,4\n"
+        "chr1\t200\t.\tA\tC\t.\tPASS\t.\tGT:AD\t0/1:6,4\n",
+    )
     with pytest.raises(InputError, match="mixed chromosome naming"):
         list(iter_variants(p, read_header(p)))
 
@@ -382,8 +399,7 @@ def test_gzip_and_plain_read_the_same(tmp_path, test_data):
     results = []
     for p in (src, plain, regz):
         h = read_header(p)
-        results.append([(v.line, v.chrom, v.pos, v.ref, v.alt, v.vaf) for v in
-                        iter_variants(p, h)])
+        results.append([(v.line, v.chrom, v.pos, v.ref, v.alt, v.vaf) for v in iter_variants(p, h)])
     assert results[0] == results[1] == results[2]
     assert [read_header(p).compression for p in (src, plain, regz)] == ["bgzip", "plain", "gzip"]
 

@@ -17,35 +17,64 @@ from tests.conftest import SHARED_DATA
 
 MALFORMED_TSV = SHARED_DATA / "malformed" / "MALFORMED.tsv"
 
-_NUMBER = ("a sample value count that does not fit the header Number makes that field unusable "
-           "(warning), as for handmade/ad_wrong_number_of_values.vcf; real merged pipelines "
-           "(WUSTL HCC1395: VarScan alt-only AD under a Number=R header) do this")
-_PLOIDY = ("PL/GL count vs ploidy is a Number=G mismatch in a field DART does not use: "
-           "warning-level like every other count mismatch")
-_V44 = ("VCF 4.4 structural-variant/phasing semantics (CICN, SVLEN, PSL/PSO/PSQ) that a "
-        "small-variant reader does not use; the values parse, so the file is accepted")
+_NUMBER = (
+    "a sample value count that does not fit the header Number makes that field unusable "
+    "(warning), as for handmade/ad_wrong_number_of_values.vcf; real merged pipelines "
+    "(WUSTL HCC1395: VarScan alt-only AD under a Number=R header) do this"
+)
+_PLOIDY = (
+    "PL/GL count vs ploidy is a Number=G mismatch in a field DART does not use: "
+    "warning-level like every other count mismatch"
+)
+_V44 = (
+    "VCF 4.4 structural-variant/phasing semantics (CICN, SVLEN, PSL/PSO/PSQ) that a "
+    "small-variant reader does not use; the values parse, so the file is accepted"
+)
 
 _CANDIDATES: dict[str, tuple[str, str]] = {
-    **{f"vcf-validator/{v}/failed/failed_body_sample_{n}.vcf": ("ACCEPT", _NUMBER)
-       for v in ("v4.1", "v4.2", "v4.3", "v4.4") for n in ("004", "005", "006", "010")},
-    **{f"vcf-validator/{v}/failed/failed_body_samples_ploidy_00{n}.vcf": ("ACCEPT", _PLOIDY)
-       for v in ("v4.1", "v4.2", "v4.3", "v4.4") for n in range(4)},
-    **{f"vcf-validator/{v}/failed/failed_body_format_003.vcf": (
-        "ACCEPT", "'_' in a FORMAT key (G_S) is refused by vcf-validator for 4.1/4.2, but real "
-                  "GATK/Mutect2 files use keys like ALT_F1R2 and SA_MAP_AF")
-       for v in ("v4.1", "v4.2")},
-    **{f"vcf-validator/{v}/failed/failed_body_chrom_003.vcf": (
-        "ACCEPT", "'*' inside a contig name (chr*1) is legal in VCF 4.3 after the first "
-                  "character and GRCh38 HLA contigs (HLA-A*01:01:01:01) use it")
-       for v in ("v4.3", "v4.4")},
-    **{f"vcf-validator/v4.4/failed/{n}.vcf": ("ACCEPT", _V44) for n in (
-        "failed_body_invalid_format_1", "failed_body_invalid_format_2",
-        "failed_body_invalid_sample_PSL", "failed_body_invalid_sample_PSO",
-        "failed_body_invalid_sample_PSQ", "failed_body_invalid_sample_format_CICN")},
+    **{
+        f"vcf-validator/{v}/failed/failed_body_sample_{n}.vcf": ("ACCEPT", _NUMBER)
+        for v in ("v4.1", "v4.2", "v4.3", "v4.4")
+        for n in ("004", "005", "006", "010")
+    },
+    **{
+        f"vcf-validator/{v}/failed/failed_body_samples_ploidy_00{n}.vcf": ("ACCEPT", _PLOIDY)
+        for v in ("v4.1", "v4.2", "v4.3", "v4.4")
+        for n in range(4)
+    },
+    **{
+        f"vcf-validator/{v}/failed/failed_body_format_003.vcf": (
+            "ACCEPT",
+            "'_' in a FORMAT key (G_S) is refused by vcf-validator for 4.1/4.2, but real "
+            "GATK/Mutect2 files use keys like ALT_F1R2 and SA_MAP_AF",
+        )
+        for v in ("v4.1", "v4.2")
+    },
+    **{
+        f"vcf-validator/{v}/failed/failed_body_chrom_003.vcf": (
+            "ACCEPT",
+            "'*' inside a contig name (chr*1) is legal in VCF 4.3 after the first "
+            "character and GRCh38 HLA contigs (HLA-A*01:01:01:01) use it",
+        )
+        for v in ("v4.3", "v4.4")
+    },
+    **{
+        f"vcf-validator/v4.4/failed/{n}.vcf": ("ACCEPT", _V44)
+        for n in (
+            "failed_body_invalid_format_1",
+            "failed_body_invalid_format_2",
+            "failed_body_invalid_sample_PSL",
+            "failed_body_invalid_sample_PSO",
+            "failed_body_invalid_sample_PSQ",
+            "failed_body_invalid_sample_format_CICN",
+        )
+    },
     "cyvcf2/test.warnings.vcf.gz": (
-        "REFUSE", "line 30 has GT '2' with one ALT allele; refused by the same rule as "
-                  "handmade/gt_allele_index_out_of_range.vcf (the TSV entry only considered the "
-                  "header warnings)"),
+        "REFUSE",
+        "line 30 has GT '2' with one ALT allele; refused by the same rule as "
+        "handmade/gt_allele_index_out_of_range.vcf (the TSV entry only considered the "
+        "header warnings)",
+    ),
 }
 
 
@@ -85,9 +114,14 @@ def test_malformed_file_verdict(shared_data, row):
 
 def test_every_file_in_the_folder_is_listed(shared_data):
     listed = {r["path_in_malformed"] for r in ROWS}
-    on_disk = {str(p.relative_to(shared_data / "malformed")) for p in
-               (shared_data / "malformed").rglob("*") if p.is_file() and p.suffix != ".tsv"
-               and p.name not in ("README.md",) and not p.name.endswith((".tbi", ".csi"))}
+    on_disk = {
+        str(p.relative_to(shared_data / "malformed"))
+        for p in (shared_data / "malformed").rglob("*")
+        if p.is_file()
+        and p.suffix != ".tsv"
+        and p.name not in ("README.md",)
+        and not p.name.endswith((".tbi", ".csi"))
+    }
     assert on_disk - listed == set()
 
 
@@ -105,20 +139,23 @@ def test_validator_passed_files_are_all_accepted(shared_data):
     assert refused == []
 
 
-@pytest.mark.parametrize(("rel", "words"), [
-    ("handmade/bam_renamed.vcf", "BAM alignment file, not a VCF"),
-    ("handmade/cram_renamed.vcf", "CRAM alignment file"),
-    ("handmade/fastq_renamed.vcf", "FASTQ reads file"),
-    ("handmade/empty_zero_bytes.vcf.gz", "empty"),
-    ("handmade/truncated_bgzip.vcf.gz", "truncated"),
-    ("handmade/gzip_bomb_896MiB_header_line.vcf.gz", "longer than"),
-    ("handmade/line_of_10MB.vcf.gz", "line 75: the line is longer than 8 MiB"),
-    ("handmade/duplicated_chrom_line.vcf", "bcftools concat"),
-    ("handmade/duplicated_sample_names.vcf", "'NORMAL' appears twice"),
-    ("handmade/pos_non_numeric.vcf", "POS '12,345'"),
-    ("handmade/contig_not_in_header_chr_prefix.vcf", "mixed chromosome naming"),
-    ("handmade/meta_only_no_chrom_line.vcf", "#CHROM"),
-])
+@pytest.mark.parametrize(
+    ("rel", "words"),
+    [
+        ("handmade/bam_renamed.vcf", "BAM alignment file, not a VCF"),
+        ("handmade/cram_renamed.vcf", "CRAM alignment file"),
+        ("handmade/fastq_renamed.vcf", "FASTQ reads file"),
+        ("handmade/empty_zero_bytes.vcf.gz", "empty"),
+        ("handmade/truncated_bgzip.vcf.gz", "truncated"),
+        ("handmade/gzip_bomb_896MiB_header_line.vcf.gz", "longer than"),
+        ("handmade/line_of_10MB.vcf.gz", "line 75: the line is longer than 8 MiB"),
+        ("handmade/duplicated_chrom_line.vcf", "bcftools concat"),
+        ("handmade/duplicated_sample_names.vcf", "'NORMAL' appears twice"),
+        ("handmade/pos_non_numeric.vcf", "POS '12,345'"),
+        ("handmade/contig_not_in_header_chr_prefix.vcf", "mixed chromosome naming"),
+        ("handmade/meta_only_no_chrom_line.vcf", "#CHROM"),
+    ],
+)
 def test_refusals_say_what_is_wrong(shared_data, rel, words):
     verdict, message = _verdict(shared_data / "malformed" / rel)
     assert verdict == "REFUSE"
