@@ -24,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="index name recorded as provenance")
         parser.add_argument("--index-version", help="index version (default: today's date)")
         parser.add_argument("--out", help="default: dart_transcripts.<assembly>.json.gz")
+        parser.add_argument(
+            "--flank",
+            type=int,
+            default=150,
+            help="genome sequence kept around each exon (bp); larger values let deep intronic "
+            "indels be 3'-shifted at the cost of a larger index",
+        )
 
     def handle(self, *args, **opts):
         genes = None
@@ -45,6 +52,7 @@ class Command(BaseCommand):
                 mane=opts["mane"],
                 name=opts["name"],
                 version=opts["index_version"],
+                flank=opts["flank"],
             )
         except (OSError, ValueError) as exc:
             raise CommandError(f"Could not build the index: {exc}") from exc
