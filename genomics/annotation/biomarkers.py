@@ -23,6 +23,7 @@ from pathlib import Path
 
 from genomics.alterations import BIOMARKER, Alteration
 from genomics.annotation.vocabulary import (
+    INDETERMINATE,
     MSI_HIGH,
     MSS,
     NOT_EVALUABLE,
@@ -57,6 +58,10 @@ TMB_CONSEQUENCES = frozenset(
 )
 
 MSI_H_REPEAT_INDELS_PER_MB = 0.395
+# In MSI-high tumours most somatic indels fall in repeats; a high rate with a low share (many
+# indels overall, e.g. a high-TMB MSS tumour) is not called MSI-H from calls alone.
+MSI_H_MIN_REPEAT_SHARE = 0.5
+MSI_H_MIN_REPEAT_INDELS = 10
 HOMOPOLYMER_MIN_COPIES = 5  # a 1-bp unit repeated at least 5 times
 MICROSATELLITE_MIN_COPIES = 3  # a 2-6 bp unit repeated at least 3 times
 MICROSATELLITE_MAX_UNIT = 6
@@ -450,8 +455,20 @@ def estimate_msi(
     limits = base_limits
     if unknown:
         limits += f" {unknown} indels had no repeat context and were not counted."
+    share = in_repeats / len(indels) if indels else 0.0
+    if score < MSI_H_REPEAT_INDELS_PER_MB:
+        status = MSS
+    elif share >= MSI_H_MIN_REPEAT_SHARE and in_repeats >= MSI_H_MIN_REPEAT_INDELS:
+        status = MSI_HIGH
+    else:
+        status = INDETERMINATE
+        method += (
+            f" The rate reaches the threshold, but only {share:.0%} of the indels lie in repeats "
+            f"(MSI-H needs at least {MSI_H_MIN_REPEAT_SHARE:.0%} and "
+            f"{MSI_H_MIN_REPEAT_INDELS} repeat indels): confirm with an MSI assay."
+        )
     return MsiResult(
-        status=MSI_HIGH if score >= MSI_H_REPEAT_INDELS_PER_MB else MSS,
+        status=status,
         score=score,
         unit=unit,
         method=method,
@@ -471,6 +488,6 @@ def biomarker_alterations(tmb: TmbResult | None, msi: MsiResult | None) -> list[
     out: list[Alteration] = []
     if tmb is not None:
         out.append(Alteration(gene="TMB", kind=BIOMARKER, value=tmb.value, status=tmb.status))
-    if msi is not None and msi.status != NOT_EVALUABLE:
+    if msi is not None and msi.status not in (NOT_EVALUABLE, INDETERMINATE):
         out.append(Alteration(gene="MSI", kind=BIOMARKER, value=msi.score, status=msi.status))
     return out

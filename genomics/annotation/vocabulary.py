@@ -259,6 +259,7 @@ TMB_LOW = "low"
 MSI_HIGH = "MSI-H"
 MSS = "MSS"
 NOT_EVALUABLE = "not_evaluable"
+INDETERMINATE = "indeterminate"
 
 BIOMARKER_STATUSES: dict[str, Term] = {
     t.code: t
@@ -269,5 +270,11 @@ BIOMARKER_STATUSES: dict[str, Term] = {
         Term(MSI_HIGH, "MSI-high", "Microsatellite instability: many indels in repeats."),
         Term(MSS, "Microsatellite stable", "Few indels in repeats."),
         Term(NOT_EVALUABLE, "Not evaluable", "The data cannot tell; see the stated limits."),
+        Term(
+            INDETERMINATE,
+            "MSI indeterminate",
+            "Enough repeat indels per Mb for MSI-H, but too few of all indels lie in repeats: "
+            "confirm with an MSI assay (PCR, immunohistochemistry or a read-based caller).",
+        ),
     )
 }

@@ -125,6 +125,18 @@ def test_mss_on_few_repeat_indels():
     assert result.score == 0.1
 
 
+def test_a_high_repeat_indel_rate_with_few_indels_in_repeats_is_indeterminate_not_msi_high():
+    # 18 repeat indels among 102 over 30 Mb (0.6/Mb, like the HCC1395 exome): the rate passes
+    # 0.395, but 18 % in repeats is the profile of a high-TMB MSS tumour, not of MSI.
+    variants = [strelka_indel(1000 + i, 10) for i in range(18)]
+    variants += [strelka_indel(5000 + i, 1) for i in range(84)]
+    result = estimate_msi(variants, territory_mb=30)
+    assert result.score == 0.6
+    assert result.status == "indeterminate"
+    assert "18%" in result.method and "confirm" in result.method
+    assert biomarker_alterations(None, result) == []
+
+
 def test_mutect2_str_annotation_counts():
     variants = [
         MsiInput("1", 100 + i, "TAC", "T", info={"STR": True, "RU": "AC", "RPA": [6, 5]})
