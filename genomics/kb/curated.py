@@ -20,6 +20,7 @@ from genomics.kb.schema import (
     EXON,
     EXON_CHANGES,
     GENE_MUTATION,
+    GERMLINE_ORIGIN,
     GRAINS,
     PROTEIN_CHANGE,
     Biomarker,
@@ -31,7 +32,7 @@ from genomics.kb.schema import (
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "kb" / "curated_core.tsv"
 NAME = "DART curated core"
-VERSION = "2026.11.0"
+VERSION = "2026.11.1"
 SOURCE = Source(
     name=NAME,
     version=VERSION,
@@ -219,4 +220,7 @@ def _items(r: dict[str, str], source: Source) -> Iterator[EvidenceItem]:
                     citations=tuple(_split(r["citations"], ";")),
                     statement=f"{r['statement'].strip()} Source: {r['source'].strip()}.",
                     excluded_tumor_types=tuple(_split(r["excluded_tumor_types"])),
+                    requires=(GERMLINE_ORIGIN,)
+                    if r.get("origin", "").strip() == "germline"
+                    else (),
                 )

@@ -71,6 +71,10 @@ GRAIN_KIND = {
     TMB: BIOMARKER,
     MSI: BIOMARKER,
 }
+#: ``EvidenceItem.requires`` entry of evidence that holds for germline variants only (e.g. the
+#: PARP-inhibitor approvals in germline BRCA-mutated breast and pancreatic cancer).
+GERMLINE_ORIGIN = "germline variant"
+
 #: What an exon-grain biomarker requires of the change inside the exon.
 EXON_CHANGES = ("deletion", "insertion", "skipping", "mutation")
 

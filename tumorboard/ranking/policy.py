@@ -41,7 +41,7 @@ from genomics.kb.matching import (
     match,
 )
 from genomics.kb.oncotree import OncoTree
-from genomics.kb.schema import EvidenceItem, therapy_display_name
+from genomics.kb.schema import GERMLINE_ORIGIN, EvidenceItem, therapy_display_name
 from tumorboard.ranking import tiers
 
 # --- Named rules ----------------------------------------------------------------------------------
@@ -52,6 +52,7 @@ RULE_ON_LABEL_PRECLINICAL = "on_label_preclinical"
 RULE_TUMOR_AGNOSTIC = "tumor_agnostic"
 RULE_SUBTYPE = "evidence_in_subtype"
 RULE_OFF_LABEL = "off_label"
+RULE_GERMLINE_UNCONFIRMED = "germline_evidence_somatic_variant"
 RULE_NO_TUMOR_TYPE = "tumor_type_unspecified"
 RULE_SAME_THERAPY_MERGED = "same_therapy_merged"
 RULE_RESISTANCE_LISTED = "resistance_listed"
@@ -67,6 +68,8 @@ RULES: dict[str, str] = {
     RULE_TUMOR_AGNOSTIC: "Tumour-agnostic approval or guideline covering this tumour type.",
     RULE_SUBTYPE: "Evidence for a subtype of the case's tumour type.",
     RULE_OFF_LABEL: "Evidence in another tumour type only (off-label).",
+    RULE_GERMLINE_UNCONFIRMED: "Evidence for germline variants, matched by a variant of "
+    "somatic or unknown origin: counted as a similar alteration (level C, ESCAT III-A).",
     RULE_NO_TUMOR_TYPE: "The case has no tumour type, so evidence cannot be on-label.",
     RULE_SAME_THERAPY_MERGED: "Several evidence items for one therapy make one option.",
     RULE_RESISTANCE_LISTED: "Resistance evidence in this tumour type is listed.",
@@ -282,17 +285,28 @@ def rank(
 
 
 # --- per-match judgements
+def germline_unconfirmed(m: Match) -> bool:
+    """Evidence for germline variants only, matched by a variant not known to be germline."""
+    return GERMLINE_ORIGIN in m.evidence.requires and m.alteration.origin != "germline"
+
+
 def effective_level(m: Match) -> str:
-    """AMP/ASCO/CAP level of a match for this case: off-label A/B → C, C/D → D."""
+    """AMP/ASCO/CAP level of a match for this case: off-label A/B → C, C/D → D; evidence for
+    germline variants matched by a somatic one counts as a similar alteration (A/B → C)."""
     level = m.evidence.level
+    if germline_unconfirmed(m):
+        return "C" if level in ("A", "B") else "D"
     if m.tumor_match in ON_LABEL or m.tumor_match == TUMOR_NARROWER:
         return level
     return "C" if level in ("A", "B") else "D"
 
 
 def effective_escat(m: Match) -> str:
-    """ESCAT tier of a match for this case (tumour-agnostic → I-C, off-label → III-A)."""
+    """ESCAT tier of a match for this case (tumour-agnostic → I-C, off-label → III-A; germline
+    evidence matched by a somatic variant → III-A, a similar molecular alteration)."""
     escat = m.evidence.escat
+    if germline_unconfirmed(m) and escat in ("I-A", "I-B", "I-C", "II-A", "II-B"):
+        return "III-A"
     if m.tumor_match == TUMOR_ANY and escat in ("I-A", "I-B"):
         return "I-C"
     if m.tumor_match in ON_LABEL or m.tumor_match == TUMOR_NARROWER:
@@ -423,6 +437,8 @@ def _apply_imaging(option: _Option, signals: Sequence[ImagingSignal], applied: A
 
 # --- output
 def _rule_for(m: Match) -> str:
+    if germline_unconfirmed(m):
+        return RULE_GERMLINE_UNCONFIRMED
     if m.tumor_match == TUMOR_UNSPECIFIED:
         return RULE_NO_TUMOR_TYPE
     if m.tumor_match == TUMOR_OFF_LABEL:
@@ -464,6 +480,11 @@ def _recommendation(position: int, option: _Option) -> Recommendation:
         f"level {level}, ESCAT {escat}, matched at the {_GRAIN_PHRASE[best.grain]}; "
         f"placed by rule {rule}."
     ]
+    if germline_unconfirmed(best):
+        parts.append(
+            "The approval holds for germline variants; this variant was found in the tumour "
+            "and its germline status is not known: confirm by germline testing."
+        )
     if others > 0:
         parts.append(f"Further evidence items: {others} ({len(on_label)} for this tumour type).")
     parts.extend(option.notes)

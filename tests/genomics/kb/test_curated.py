@@ -9,7 +9,7 @@ from genomics.kb import curated
 def test_curated_table_loads_with_source_and_version():
     source, items = curated.load()
     assert source.name == "DART curated core"
-    assert source.version == "2026.11.0"
+    assert source.version == "2026.11.1"
     assert source.licence == "Apache-2.0"
     assert source.research_only is False
     assert len({item.source_id for item in items}) >= 40

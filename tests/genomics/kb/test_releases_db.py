@@ -19,7 +19,7 @@ def test_bundled_sources_load_offline_and_are_current():
     curated, oncotree = kb_bundled_ensure()
     assert (curated.name, curated.version, curated.licence) == (
         "DART curated core",
-        "2026.11.0",
+        "2026.11.1",
         "Apache-2.0",
     )
     assert curated.is_current and curated.item_count == curated.records.count() > 40
@@ -38,7 +38,7 @@ def test_evidence_from_the_database_ranks_like_the_table():
     kb_bundled_ensure()
     evidence, releases = evidence_for_ranking()
     assert data_versions(releases) == {
-        "DART curated core": "2026.11.0",
+        "DART curated core": "2026.11.1",
         "OncoTree": "oncotree_2025_10_03",
     }
     result = rank(
@@ -88,8 +88,8 @@ def test_commands_report_each_source(tmp_path):
         call_command(
             "kb_load", "curated", f"moalmanac={tmp_path / 'absent'}", stdout=out, stderr=err
         )
-    assert "curated: DART curated core 2026.11.0 current" in out.getvalue()
+    assert "curated: DART curated core 2026.11.1 current" in out.getvalue()
     assert "moalmanac:" in err.getvalue() and "does not exist" in err.getvalue()
     status = io.StringIO()
     call_command("kb_status", stdout=status)
-    assert "DART curated core 2026.11.0" in status.getvalue()
+    assert "DART curated core 2026.11.1" in status.getvalue()

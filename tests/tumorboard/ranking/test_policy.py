@@ -200,7 +200,7 @@ def test_recommendation_fields_are_the_analyze_contract(evidence):
         assert recommendation.rule
     first = result.recommendations[0]
     assert "BRAF p.V600E" in first.rationale
-    assert "DART curated core 2026.11.0" in first.rationale
+    assert "DART curated core 2026.11.1" in first.rationale
     assert "on_label_approval" in first.rationale
 
 
@@ -246,3 +246,34 @@ def test_imaging_only_modifies_existing_options_within_ten_percent(evidence):
     assert [r.as_dict() for r in off.recommendations] == [
         r.as_dict() for r in plain.recommendations
     ]
+
+
+def brca2_truncating(origin):
+    return Alteration(
+        "BRCA2",
+        protein_change="E1593*",
+        consequence=("stop_gained",),
+        oncogenicity="oncogenic",
+        origin=origin,
+        variant_ids=("13:32340000:G:T",),
+    )
+
+
+def test_a_germline_brca2_variant_in_breast_cancer_meets_the_germline_approval(evidence):
+    result = rank(alterations=[brca2_truncating("germline")], evidence=evidence, tumor_type="BRCA")
+
+    first = result.recommendations[0]
+    assert set(first.drugs) <= {"olaparib", "talazoparib"}
+    assert (first.escat, first.amp_level) == ("I-A", "A")
+
+
+def test_a_somatic_brca2_variant_does_not_get_the_germline_only_approval_tier(evidence):
+    # OlympiAD/EMBRACA approvals are for germline BRCA-mutated breast cancer: a tumour finding
+    # is a similar alteration until germline testing confirms it.
+    result = rank(alterations=[brca2_truncating("somatic")], evidence=evidence, tumor_type="BRCA")
+
+    first = result.recommendations[0]
+    assert set(first.drugs) <= {"olaparib", "talazoparib"}
+    assert (first.escat, first.amp_level, first.amp_tier) == ("III-A", "C", "II")
+    assert first.rule == "germline_evidence_somatic_variant"
+    assert "germline testing" in first.rationale
