@@ -11,6 +11,7 @@ from tumorboard.services.cases import case_transition
 from tumorboard.services.reports import report_generate
 
 HOSTILE = "<script>alert(1)</script>"
+HOSTILE_FILTER = "ltscriptgtalert(1)lt/scriptgt"
 VCF = f"""##fileformat=VCFv4.2
 ##contig=<ID=chr7,length=159345973>
 ##INFO=<ID=GENE,Number=1,Type=String,Description="gene <b>bold</b>">
@@ -19,7 +20,7 @@ VCF = f"""##fileformat=VCFv4.2
 ##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{HOSTILE}
 chr7\t140753336\t.\tA\tT\t50\tPASS\tGENE=BRAF\tGT:AD:DP\t0/1:30,20:50
-chr7\t140800000\t.\tG\tC\t50\t{HOSTILE.replace("<", "lt").replace(">", "gt")}\t.\tGT:AD:DP\t0/1:5,5:10
+chr7\t140800000\t.\tG\tC\t50\t{HOSTILE_FILTER}\t.\tGT:AD:DP\t0/1:5,5:10
 """
 
 
