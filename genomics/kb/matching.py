@@ -202,7 +202,9 @@ def grain_matched(alteration: Alteration, biomarker: Biomarker) -> str | None:
     if grain == DELETION_GRAIN:
         return grain if kind == DELETION else None
     if grain == EXPRESSION_GRAIN:
-        return grain if kind == EXPRESSION else None
+        # Over-expression needs a stated TPM threshold: without a reference cohort DART cannot
+        # call "high" on its own, so an item without one never matches a measured value.
+        return grain if kind == EXPRESSION and _expression_high(alteration, biomarker) else None
     if grain == TMB:
         return grain if kind == BIOMARKER and _tmb_high(alteration, biomarker) else None
     if grain == MSI:
@@ -309,6 +311,16 @@ def _tmb_high(alteration: Alteration, biomarker: Biomarker) -> bool:
         return alteration.status.strip().upper() in _TMB_HIGH
     threshold = biomarker.threshold if biomarker.threshold is not None else 10.0
     return alteration.value is not None and alteration.value >= threshold
+
+
+def _expression_high(alteration: Alteration, biomarker: Biomarker) -> bool:
+    if alteration.status == "high":  # stated by the source of the alteration (e.g. IHC 3+)
+        return True
+    return (
+        biomarker.threshold is not None
+        and alteration.value is not None
+        and alteration.value >= biomarker.threshold
+    )
 
 
 def _msi_high(alteration: Alteration) -> bool:

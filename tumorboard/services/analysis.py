@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 import dart
 from core.services.audit import audit_record
-from genomics.alterations import AMPLIFICATION, DELETION, FUSION, Alteration
-from genomics.models import CopyNumberCall, FusionCall, Variant
+from genomics.alterations import AMPLIFICATION, DELETION, EXPRESSION, FUSION, Alteration
+from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 from genomics.selectors import variant_alteration
 from tumorboard.models import Analysis, Case, CaseStatus, Recommendation
 from tumorboard.services.cases import case_transition
@@ -40,6 +40,10 @@ def case_alterations(*, case: Case) -> list[Alteration]:
                 value=call.copy_number,
                 variant_ids=(f"cn:{call.gene}:{call.call}",),
             )
+        )
+    for gene, tpm in ExpressionValue.objects.filter(case=case).values_list("gene", "tpm"):
+        alterations.append(
+            Alteration(gene=gene, kind=EXPRESSION, value=tpm, variant_ids=(f"expr:{gene}",))
         )
     for fusion in FusionCall.objects.filter(case=case):
         alterations.append(

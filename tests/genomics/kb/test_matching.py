@@ -164,7 +164,7 @@ def bm(gene, grain, kind=MUTATION, **kw):
             schema.DELETION_GRAIN,
         ),
         (
-            Alteration("ERBB2", kind=EXPRESSION),
+            Alteration("ERBB2", kind=EXPRESSION, status="high"),
             bm("ERBB2", schema.EXPRESSION_GRAIN, EXPRESSION),
             schema.EXPRESSION_GRAIN,
         ),
@@ -224,3 +224,36 @@ def test_fusion_found_from_either_gene_of_the_alteration():
     [found] = match([Alteration("TPM3", kind=FUSION, partner="NTRK1")], evidence, tumor_type="LUAD")
     assert found.grain == schema.FUSION_ANY
     assert found.on_label
+
+
+def _expression_item(threshold):
+    from genomics.kb.schema import EXPRESSION_GRAIN, Biomarker, EvidenceItem, Source
+
+    return EvidenceItem(
+        source=Source("test", "1", "CC0", ""),
+        source_id="EXPR-1",
+        biomarker=Biomarker(
+            gene="ERBB2", kind="overexpression", grain=EXPRESSION_GRAIN, threshold=threshold
+        ),
+        tumor_type=None,
+        source_tumor_term="any",
+        therapy="Trastuzumab",
+        drugs=("trastuzumab",),
+        direction="sensitivity",
+        evidence_type="clinical_trial",
+        level_source="B",
+        level="B",
+    )
+
+
+def test_measured_expression_matches_only_a_stated_tpm_threshold():
+    from genomics.alterations import EXPRESSION
+    from genomics.kb.matching import match
+
+    high = Alteration(gene="ERBB2", kind=EXPRESSION, value=850.0)
+    low = Alteration(gene="ERBB2", kind=EXPRESSION, value=40.0)
+
+    assert match([high], [_expression_item(500.0)], tumor_type=None)
+    assert not match([low], [_expression_item(500.0)], tumor_type=None)
+    # no threshold: DART cannot tell "over-expressed" without a reference cohort
+    assert not match([high], [_expression_item(None)], tumor_type=None)
