@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 TIMEOUT_MS = 60_000
+# Assertions wait as long as actions: a loaded CI machine needs more than the 5 s default.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture

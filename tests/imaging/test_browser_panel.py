@@ -14,6 +14,9 @@ from playwright.sync_api import expect, sync_playwright
 from tests.factories import PASSWORD
 from tests.imaging.conftest import EXAMPLE_JSON
 
+# Assertions wait as long as a loaded CI machine needs, not the 5 s default.
+expect.set_options(timeout=60_000)
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, databases=["default", "progress"]),
