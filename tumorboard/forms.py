@@ -38,7 +38,12 @@ class CaseForm(forms.Form):
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=[c for c in Upload.Kind.choices if c[0] != "imaging"])
     # The reader refuses an empty file with a message that names it (the form would not).
-    file = forms.FileField(allow_empty_file=True)
+    file = forms.FileField(allow_empty_file=True, required=False)
+    server_path = forms.CharField(
+        max_length=1000,
+        required=False,
+        help_text="or a file of several GB already under the server's import folder",
+    )
     tumor_sample = forms.CharField(max_length=200, required=False)
     normal_sample = forms.CharField(max_length=200, required=False)
     assay = forms.ChoiceField(
@@ -47,3 +52,20 @@ class UploadForm(forms.Form):
     )
     purity = forms.FloatField(min_value=0.0, max_value=1.0, required=False)
     ploidy = forms.FloatField(min_value=0.5, max_value=10.0, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("server_path")):
+            raise forms.ValidationError("Choose a file to upload, or give a server path; not both.")
+        if data.get("server_path"):
+            from core.services.uploads import import_path_resolve
+
+            try:
+                data["source"] = import_path_resolve(data["server_path"])
+            except (PermissionError, FileNotFoundError) as error:
+                raise forms.ValidationError(str(error)) from error
+            data["original_name"] = data["source"].name
+        else:
+            data["source"] = data["file"]
+            data["original_name"] = data["file"].name
+        return data

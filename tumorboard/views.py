@@ -129,15 +129,15 @@ def upload_create(request, case_uuid):
             user=request.user,
             case=case,
             kind=data["kind"],
-            source=data["file"],
-            original_name=data["file"].name,
+            source=data["source"],
+            original_name=data["original_name"],
             options={k: data.get(k) for k in ("tumor_sample", "normal_sample", "assay",
                                                "purity", "ploidy")},
         )  # fmt: skip
     except (InputError, ValidationError) as error:
         messages.error(request, f"Upload refused: {_message(error)}")
     else:
-        messages.success(request, f"{data['file'].name} accepted; ingestion is queued.")
+        messages.success(request, f"{data['original_name']} accepted; ingestion is queued.")
     return redirect("tumorboard:case-detail", case_uuid=case.uuid)
 
 

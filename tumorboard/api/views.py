@@ -139,8 +139,8 @@ class UploadListCreate(APIView):
             user=request.user,
             case=case,
             kind=data["kind"],
-            source=data["file"],
-            original_name=data["file"].name,
+            source=data["source"],
+            original_name=data["original_name"],
             options={k: data.get(k) for k in ("tumor_sample", "normal_sample", "assay",
                                                "purity", "ploidy")},
         )  # fmt: skip
