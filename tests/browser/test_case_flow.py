@@ -4,6 +4,7 @@ Headless Debian Chromium driven by Playwright against pytest-django's live serve
 Celery worker ingesting the upload, so the page's progress bar is fed by a running job.
 """
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -121,7 +122,10 @@ def test_a_vcf_uploaded_in_the_browser_becomes_ranked_options_and_a_pdf_report(
     expect(options.first).to_contain_text("BRAF p.V600E")
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    # DART_UPDATE_SCREENSHOTS=1 refreshes the README's screenshot; otherwise it goes to tmp.
+    shot = SCREENSHOT if os.environ.get("DART_UPDATE_SCREENSHOTS") else tmp_path / "case-page.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
 
     braf = find_variant_row(page, "BRAF")
     expect(braf).to_contain_text("7:140753336:A:T")
