@@ -84,7 +84,7 @@ def case_result(*, case: Case) -> dict:
     annotation = {"reference": None, "not_annotated": 0, "genes_without_reference": []}
     for upload in uploads:
         info = upload.detected.get("annotation")
-        if info:
+        if isinstance(info, dict):
             annotation["reference"] = info.get("reference")
             annotation["not_annotated"] += info.get("not_annotated", 0)
             annotation["genes_without_reference"] = sorted(

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import F
 from django.utils import timezone
 
 from core.models import BackgroundJob
@@ -41,11 +42,8 @@ def job_start(*, job_id: int) -> None:
         error="",
         message="Running",
         started_at=timezone.now(),
+        attempts=F("attempts") + 1,
     )
-    db = _progress_db() or "default"
-    job = BackgroundJob.objects.using(db).get(pk=job_id)
-    job.attempts += 1
-    BackgroundJob.objects.using(db).filter(pk=job_id).update(attempts=job.attempts)
 
 
 def job_progress(*, job_id: int, progress: int, message: str = "") -> None:

@@ -130,6 +130,9 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     estimated = _estimated_lines(upload)
     fasta = settings.DART_REFERENCE_FASTA.get(upload.case.assembly) or None
     case_id, upload_id = upload.case_id, upload.pk
+    # A germline VCF describes the normal: its VAF and depth are the normal column's when the
+    # file has one (SAGE and paired callers write the tumor column too).
+    from_normal = origin == "germline" and header.normal_sample is not None
     with BulkWriter(Variant, VARIANT_COLUMNS, copy_line=_variant_copy_line) as writer:
         add = writer.add
         next_progress = 20000
@@ -137,12 +140,15 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
             path, header, pass_filters=frozenset(settings.DART_PASS_FILTERS), fasta=fasta
         ):
             note = annotate(call)
+            vaf, depth = (
+                (call.normal_vaf, call.normal_depth) if from_normal else (call.vaf, call.depth)
+            )
             add(
                 (
                     case_id, upload_id, origin, call.line,
                     f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}",
                     call.chrom, call.pos, call.ref, call.alt, call.original,
-                    ";".join(call.filters), call.passed, call.qual, call.vaf, call.depth,
+                    ";".join(call.filters), call.passed, call.qual, vaf, depth,
                     call.alt_count, call.normal_vaf, call.normal_depth,
                     note.gene, note.transcript, ",".join(note.consequence), note.hgvsc,
                     note.hgvsp, note.hgvsp_short, note.exon, note.source, note.gene_role,
@@ -153,7 +159,7 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
                 next_progress = call.line + 20000
                 progress(min(0.95, call.line / estimated), f"line {call.line}")
         writer.flush()
-    _sample_register(upload, header)
+    _sample_register(upload, header, germline=origin == "germline")
     log = list(header.warnings) + annotate.summary()
     upload.detected = {**upload.detected, "records": writer.written, "annotation": annotate.info()}
     Upload.objects.filter(pk=upload.pk).update(detected=upload.detected)
@@ -252,10 +258,16 @@ def _detected(upload: Upload, **values) -> None:
     Upload.objects.filter(pk=upload.pk).update(detected=upload.detected)
 
 
-def _sample_register(upload: Upload, header) -> None:
+def _sample_register(upload: Upload, header, *, germline: bool = False) -> None:
+    """The samples a VCF names; a germline VCF's only sample (or its normal) is the normal."""
     from tumorboard.services.cases import sample_ensure
 
     assay = upload.options.get("assay") or "WES"
+    if germline:
+        normal = header.normal_sample or (header.tumor_sample if len(header.samples) == 1 else None)
+        if normal:
+            sample_ensure(case=upload.case, name=normal, kind="normal", assay=assay)
+        return
     if header.tumor_sample:
         sample_ensure(
             case=upload.case,

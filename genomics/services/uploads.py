@@ -51,7 +51,7 @@ def header_check(*, kind: str, path: str | Path, filename: str, case: Case, opti
             "samples": header.samples,
             "tumor_sample": header.tumor_sample,
             "normal_sample": header.normal_sample,
-            "annotation": header.annotation_key,
+            "annotation_key": header.annotation_key,
             "warnings": header.warnings[:20],
         }
     from genomics.io.detect import detect_format

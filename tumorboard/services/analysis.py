@@ -249,9 +249,9 @@ def annotation_versions(*, case: Case) -> dict[str, str]:
 
     versions = {"gene roles": roles.SOURCE, "hotspots": hotspots.SOURCE}
     for detected in case.uploads.values_list("detected", flat=True):
-        reference = (detected or {}).get("annotation", {}).get("reference")
-        if reference:
-            versions["transcript index"] = reference
+        info = (detected or {}).get("annotation")
+        if isinstance(info, dict) and info.get("reference"):
+            versions["transcript index"] = info["reference"]
     return versions
 
 
