@@ -408,3 +408,25 @@ def test_an_unwritable_json_path_is_refused_in_one_line_without_a_traceback(tmp_
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "result.json" in result.stderr
+
+
+@needs_db
+def test_every_kind_of_input_together_gives_one_valid_result(shared_data, tmp_path):
+    data = shared_data
+    out = tmp_path / "result.json"
+
+    result = run_analyze(
+        "--vcf", str(data / "vcf/scout_cancer_test.freebayes_paired.vep95.grch37.vcf.gz"),
+        "--germline-vcf", str(data / "vcf/hmf_orange_COLO829.purple.germline.sage.grch37.vcf"),
+        "--sv-vcf", str(data / "vcf/hmf_orange_COLO829.purple.sv.esvee.grch37.vcf"),
+        "--cnv", str(data / "cnv/hmf_orange_COLO829.purple.cnv.somatic.grch37.tsv"),
+        "--purity", "0.99", "--ploidy", "3.1", "--tumor-type", "MEL", "--json", str(out),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text())
+    assert schema_errors(document) == []
+    kinds = [i["kind"] for i in document["inputs"]]
+    assert kinds == ["somatic_vcf", "germline_vcf", "sv_vcf", "copy_number"]
+    assert {v["origin"] for v in document["variants"]} == {"somatic", "germline"}
+    assert document["copy_number"]
