@@ -186,18 +186,11 @@ class ImagesUpload(APIView):
                 {"detail": "Upload refused.", "errors": form.errors},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        data = form.cleaned_data
         try:
             upload = imaging_upload_register(
                 case=case,
                 user=request.user,
-                image=data.get("image"),
-                mask=data.get("mask"),
-                zip=data.get("archive"),
-                config_name=data["config_name"],
-                timepoint=data.get("timepoint") or "",
-                modality=data.get("modality") or "",
-                label=data.get("label") or 1,
+                **form.register_arguments(),
             )
         except InputError as error:
             return _refused(error)

@@ -24,6 +24,19 @@ class ImageMaskForm(forms.Form):
     )
     label = forms.IntegerField(min_value=1, max_value=65535, initial=1, required=False)
 
+    def register_arguments(self) -> dict:
+        """The cleaned form as keyword arguments of ``imaging_upload_register``."""
+        data = self.cleaned_data
+        return {
+            "image": data.get("image"),
+            "mask": data.get("mask"),
+            "zip": data.get("archive"),
+            "config_name": data["config_name"],
+            "timepoint": data.get("timepoint") or "",
+            "modality": data.get("modality") or "",
+            "label": data.get("label") or 1,
+        }
+
     def clean(self):
         data = super().clean()
         has_pair = data.get("image") and data.get("mask")

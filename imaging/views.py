@@ -76,18 +76,11 @@ def images_upload(request, case_uuid):
     if not form.is_valid():
         messages.error(request, "Imaging upload refused: " + _form_errors(form))
         return _back(case)
-    data = form.cleaned_data
     try:
         upload = imaging_upload_register(
             case=case,
             user=request.user,
-            image=data.get("image"),
-            mask=data.get("mask"),
-            zip=data.get("archive"),
-            config_name=data["config_name"],
-            timepoint=data.get("timepoint") or "",
-            modality=data.get("modality") or "",
-            label=data.get("label") or 1,
+            **form.register_arguments(),
         )
     except InputError as error:
         messages.error(request, f"Imaging upload refused: {error}")

@@ -53,6 +53,18 @@ class UploadForm(forms.Form):
     purity = forms.FloatField(min_value=0.0, max_value=1.0, required=False)
     ploidy = forms.FloatField(min_value=0.5, max_value=10.0, required=False)
 
+    OPTIONS = ("tumor_sample", "normal_sample", "assay", "purity", "ploidy")
+
+    def register_arguments(self) -> dict:
+        """The cleaned form as keyword arguments of ``upload_register`` (without user, case)."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "source": data["source"],
+            "original_name": data["original_name"],
+            "options": {key: data.get(key) for key in self.OPTIONS},
+        }
+
     def clean(self):
         data = super().clean()
         if bool(data.get("file")) == bool(data.get("server_path")):

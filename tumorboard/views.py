@@ -123,21 +123,12 @@ def upload_create(request, case_uuid):
     if not form.is_valid():
         messages.error(request, "Upload refused: " + _form_errors(form))
         return redirect("tumorboard:case-detail", case_uuid=case.uuid)
-    data = form.cleaned_data
     try:
-        upload_register(
-            user=request.user,
-            case=case,
-            kind=data["kind"],
-            source=data["source"],
-            original_name=data["original_name"],
-            options={k: data.get(k) for k in ("tumor_sample", "normal_sample", "assay",
-                                               "purity", "ploidy")},
-        )  # fmt: skip
+        upload = upload_register(user=request.user, case=case, **form.register_arguments())
     except (InputError, ValidationError) as error:
         messages.error(request, f"Upload refused: {_message(error)}")
     else:
-        messages.success(request, f"{data['original_name']} accepted; ingestion is queued.")
+        messages.success(request, f"{upload.original_name} accepted; ingestion is queued.")
     return redirect("tumorboard:case-detail", case_uuid=case.uuid)
 
 

@@ -200,3 +200,29 @@ def parse_int(value: str, *, column: str, name: str, line: int) -> int:
 
 
 __all__ = ["TextLines", "display_name", "head_lines", "parse_float", "parse_int", "split_row"]
+
+
+def table_rows(
+    path: str | os.PathLike[str],
+    *,
+    filename: str | None,
+    header_line: int,
+    delimiter: str,
+    width: int,
+    comments: tuple[str, ...] = ("#",),
+) -> Iterator[tuple[int, list[str]]]:
+    """``(line_number, fields)`` of the data rows after ``header_line``; blank and comment lines
+    are skipped, and a row with fewer than ``width`` fields is refused with its line number."""
+    name = display_name(path, filename)
+    with TextLines(path, filename=filename) as lines:
+        for number, line in lines:
+            if number <= header_line or not line.strip() or line.startswith(comments):
+                continue
+            fields = [value.strip() for value in line.split(delimiter)]
+            if len(fields) < width:
+                raise InputError(
+                    f"the row has {len(fields)} columns but the header has {width}",
+                    filename=name,
+                    line=number,
+                )
+            yield number, fields

@@ -46,7 +46,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from genomics.io._text import TextLines, display_name, parse_float, parse_int
+from genomics.io._text import TextLines, display_name, parse_float, parse_int, table_rows
 from genomics.io._vcftext import read_vcf
 from genomics.io.detect import COPY_NUMBER_FORMATS, Layout, require_family, sniff
 from genomics.io.errors import InputError
@@ -266,27 +266,24 @@ def _table_segments(
     end_col = col("end", "endpos", "loc.end")
     assert chrom_col is not None and start_col is not None and end_col is not None
     zero_based = fmt == "cnvkit_cns"
-    with TextLines(path, filename=filename) as lines:
-        for number, line in lines:
-            if number <= layout.header_line or not line.strip() or line.startswith(("@", "#")):
-                continue
-            fields = [value.strip() for value in line.split(layout.delimiter)]
-            if len(fields) < len(columns):
-                raise InputError(
-                    f"the row has {len(fields)} columns but the header has {len(columns)}",
-                    filename=name,
-                    line=number,
-                )
-            chrom = fields[chrom_col]
-            start = parse_int(
-                fields[start_col], column=layout.columns[start_col], name=name, line=number
-            ) + (1 if zero_based else 0)
-            end = parse_int(fields[end_col], column=layout.columns[end_col], name=name, line=number)
-            if end < start:
-                state.inverted += 1
-                continue
-            copy_number, log2, genes = _table_values(fmt, fields, index, layout, state, number)
-            yield _Segment(chrom, start, end, copy_number, log2, genes)
+    for number, fields in table_rows(
+        path,
+        filename=filename,
+        header_line=layout.header_line,
+        delimiter=layout.delimiter,
+        width=len(columns),
+        comments=("@", "#"),
+    ):
+        chrom = fields[chrom_col]
+        start = parse_int(
+            fields[start_col], column=layout.columns[start_col], name=name, line=number
+        ) + (1 if zero_based else 0)
+        end = parse_int(fields[end_col], column=layout.columns[end_col], name=name, line=number)
+        if end < start:
+            state.inverted += 1
+            continue
+        copy_number, log2, genes = _table_values(fmt, fields, index, layout, state, number)
+        yield _Segment(chrom, start, end, copy_number, log2, genes)
 
 
 def _number(

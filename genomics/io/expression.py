@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from genomics.io._text import TextLines, display_name, parse_float
+from genomics.io._text import TextLines, display_name, parse_float, table_rows
 from genomics.io.detect import EXPRESSION_FORMATS, require_family, sniff
 from genomics.io.errors import InputError
 from genomics.io.genes import GeneSpans, transcript_genes
@@ -142,49 +142,46 @@ def read_expression(
         None if fmt == "salmon_quant" else fmt not in {"kallisto_abundance", "rsem_isoforms"}
     )
     duplicates = 0
-    with TextLines(path, filename=filename) as lines:
-        for number, line in lines:
-            if number <= layout.header_line or not line.strip() or line.startswith("#"):
-                continue
-            fields = [value.strip() for value in line.split(layout.delimiter)]
-            if len(fields) < len(columns):
-                raise InputError(
-                    f"the row has {len(fields)} columns but the header has {len(columns)}",
-                    filename=name,
-                    line=number,
-                )
-            records += 1
-            identifier = fields[id_column].strip('"')
-            tpm = parse_float(
-                fields[tpm_column], column=layout.columns[tpm_column], name=name, line=number
+    for number, fields in table_rows(
+        path,
+        filename=filename,
+        header_line=layout.header_line,
+        delimiter=layout.delimiter,
+        width=len(columns),
+        comments=("#",),
+    ):
+        records += 1
+        identifier = fields[id_column].strip('"')
+        tpm = parse_float(
+            fields[tpm_column], column=layout.columns[tpm_column], name=name, line=number
+        )
+        if tpm is None:
+            continue
+        if tpm < 0:
+            raise InputError(
+                f"{layout.columns[tpm_column]} value {tpm} is negative",
+                filename=name,
+                line=number,
             )
-            if tpm is None:
-                continue
-            if tpm < 0:
-                raise InputError(
-                    f"{layout.columns[tpm_column]} value {tpm} is negative",
-                    filename=name,
-                    line=number,
-                )
-            if gene_level is None:  # salmon: quant.genes.sf holds gene ids
-                gene_level = identifier.startswith("ENSG")
-            if gene_level:
-                gene = names.symbol(identifier)
-                if gene in totals:
-                    duplicates += 1
+        if gene_level is None:  # salmon: quant.genes.sf holds gene ids
+            gene_level = identifier.startswith("ENSG")
+        if gene_level:
+            gene = names.symbol(identifier)
+            if gene in totals:
+                duplicates += 1
+        else:
+            transcripts += 1
+            total_tpm += tpm
+            if gene_column is not None:
+                gene = names.symbol(fields[gene_column])
             else:
-                transcripts += 1
-                total_tpm += tpm
-                if gene_column is not None:
-                    gene = names.symbol(fields[gene_column])
-                else:
-                    found = _transcript_gene(identifier, mapping, bundled)
-                    if found is None:
-                        unmapped += 1
-                        unmapped_tpm += tpm
-                        continue
-                    gene = names.symbol(found)
-            totals[gene] = totals.get(gene, 0.0) + tpm
+                found = _transcript_gene(identifier, mapping, bundled)
+                if found is None:
+                    unmapped += 1
+                    unmapped_tpm += tpm
+                    continue
+                gene = names.symbol(found)
+        totals[gene] = totals.get(gene, 0.0) + tpm
     warnings = []
     if not records:
         warnings.append("the file has a header but no expression records")

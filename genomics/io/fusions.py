@@ -27,7 +27,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from genomics.io._text import TextLines, display_name, parse_float
+from genomics.io._text import TextLines, display_name, parse_float, table_rows
 from genomics.io._vcftext import VcfRecord, bnd_mate, first_int, is_single_breakend, read_vcf
 from genomics.io.detect import FUSION_FORMATS, Layout, require_family, sniff
 from genomics.io.errors import InputError
@@ -124,85 +124,82 @@ def _read_table(
                     total = (total or 0) + int(round(value))
         return total
 
-    with TextLines(path, filename=filename) as lines:
-        for number, line in lines:
-            if number <= layout.header_line or not line.strip() or line.startswith("#"):
-                continue
-            fields = [value.strip() for value in line.split(layout.delimiter)]
-            if len(fields) < len(columns):
-                raise InputError(
-                    f"the row has {len(fields)} columns but the header has {len(columns)}",
-                    filename=name,
-                    line=number,
+    for number, fields in table_rows(
+        path,
+        filename=filename,
+        header_line=layout.header_line,
+        delimiter=layout.delimiter,
+        width=len(columns),
+        comments=("#",),
+    ):
+        records += 1
+        if fmt == "arriba":
+            reads = count(
+                fields,
+                "split_reads1",
+                "split_reads2",
+                "discordant_mates",
+                "split_reads",
+                line=number,
+            )
+            fusions.append(
+                FusionCall(
+                    _arriba_gene(fields[index["gene1"]]),
+                    _arriba_gene(fields[index["gene2"]]),
+                    fields[index["breakpoint1"]],
+                    fields[index["breakpoint2"]],
+                    reads,
+                    caller,
+                    fields[index["confidence"]] if "confidence" in index else None,
+                    _optional(fields, index, "reading_frame"),
                 )
-            records += 1
-            if fmt == "arriba":
-                reads = count(
-                    fields,
-                    "split_reads1",
-                    "split_reads2",
-                    "discordant_mates",
-                    "split_reads",
-                    line=number,
+            )
+        elif fmt == "star_fusion":
+            gene5, _, gene3 = fields[index["fusionname"]].partition("--")
+            if "leftgene" in index:
+                gene5 = fields[index["leftgene"]].split("^")[0]
+                gene3 = fields[index["rightgene"]].split("^")[0]
+            reads = count(fields, "junctionreadcount", "spanningfragcount", line=number)
+            fusions.append(
+                FusionCall(
+                    gene5,
+                    gene3,
+                    _breakpoint(fields[index["leftbreakpoint"]]),
+                    _breakpoint(fields[index["rightbreakpoint"]]),
+                    reads,
+                    caller,
+                    None,
+                    _optional(fields, index, "prot_fusion_type"),
                 )
-                fusions.append(
-                    FusionCall(
-                        _arriba_gene(fields[index["gene1"]]),
-                        _arriba_gene(fields[index["gene2"]]),
-                        fields[index["breakpoint1"]],
-                        fields[index["breakpoint2"]],
-                        reads,
-                        caller,
-                        fields[index["confidence"]] if "confidence" in index else None,
-                        _optional(fields, index, "reading_frame"),
-                    )
+            )
+        elif fmt == "isofox_fusions":
+            reads = count(fields, "totalfragments", line=number)
+            valid = _optional(fields, index, "filter")
+            fusions.append(
+                FusionCall(
+                    fields[index["genenameup"]],
+                    fields[index["genenamedown"]],
+                    f"{fields[index['chrup']]}:{fields[index['posup']]}",
+                    f"{fields[index['chrdown']]}:{fields[index['posdown']]}",
+                    reads,
+                    caller,
+                    valid,
                 )
-            elif fmt == "star_fusion":
-                gene5, _, gene3 = fields[index["fusionname"]].partition("--")
-                if "leftgene" in index:
-                    gene5 = fields[index["leftgene"]].split("^")[0]
-                    gene3 = fields[index["rightgene"]].split("^")[0]
-                reads = count(fields, "junctionreadcount", "spanningfragcount", line=number)
-                fusions.append(
-                    FusionCall(
-                        gene5,
-                        gene3,
-                        _breakpoint(fields[index["leftbreakpoint"]]),
-                        _breakpoint(fields[index["rightbreakpoint"]]),
-                        reads,
-                        caller,
-                        None,
-                        _optional(fields, index, "prot_fusion_type"),
-                    )
+            )
+        else:  # pcgr_fusions
+            gene5, _, gene3 = fields[index["fusiongene"]].partition("--")
+            reads = count(fields, "splitreads", line=number)
+            fusions.append(
+                FusionCall(
+                    gene5,
+                    gene3,
+                    fields[index["leftbreakpoint"]],
+                    fields[index["rightbreakpoint"]],
+                    reads,
+                    caller,
+                    None,
                 )
-            elif fmt == "isofox_fusions":
-                reads = count(fields, "totalfragments", line=number)
-                valid = _optional(fields, index, "filter")
-                fusions.append(
-                    FusionCall(
-                        fields[index["genenameup"]],
-                        fields[index["genenamedown"]],
-                        f"{fields[index['chrup']]}:{fields[index['posup']]}",
-                        f"{fields[index['chrdown']]}:{fields[index['posdown']]}",
-                        reads,
-                        caller,
-                        valid,
-                    )
-                )
-            else:  # pcgr_fusions
-                gene5, _, gene3 = fields[index["fusiongene"]].partition("--")
-                reads = count(fields, "splitreads", line=number)
-                fusions.append(
-                    FusionCall(
-                        gene5,
-                        gene3,
-                        fields[index["leftbreakpoint"]],
-                        fields[index["rightbreakpoint"]],
-                        reads,
-                        caller,
-                        None,
-                    )
-                )
+            )
     if not records:
         warnings.append("the file has a header but no fusion records")
     return FusionResult(fmt, caller, fusions, warnings, records)

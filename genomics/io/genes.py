@@ -22,13 +22,14 @@ from genomics.io.errors import InputError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "genes"
 ASSEMBLIES = ("GRCh37", "GRCh38")
-_ASSEMBLY_ALIASES = {
+ASSEMBLY_ALIASES = {
     "grch37": "GRCh37",
     "hg19": "GRCh37",
     "b37": "GRCh37",
     "hs37d5": "GRCh37",
     "grch38": "GRCh38",
     "hg38": "GRCh38",
+    "b38": "GRCh38",
 }
 # Chromosome lengths tell the assemblies apart (the naming alone does not).
 CONTIG_LENGTHS = {
@@ -44,7 +45,7 @@ _GTF_NAME = re.compile(r'gene_name "([^"]+)"')
 
 def normalize_assembly(assembly: str) -> str:
     """``hg19``/``b37``/``GRCh37`` -> ``GRCh37``; ``hg38`` -> ``GRCh38``; else InputError."""
-    name = _ASSEMBLY_ALIASES.get(assembly.strip().lower())
+    name = ASSEMBLY_ALIASES.get(assembly.strip().lower())
     if name is None:
         raise InputError(
             f"unknown assembly '{assembly}'; DART knows GRCh37 and GRCh38", filename="assembly"

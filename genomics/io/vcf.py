@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from genomics.io.callers import Extractor, detect_callers, make_extractor, resolve_samples
 from genomics.io.errors import InputError
+from genomics.io.genes import ASSEMBLY_ALIASES
 from genomics.io.normalize import is_plain, normalize
 from genomics.io.sniff import (
     MAX_DECOMPRESSED_BYTES,
@@ -66,15 +67,6 @@ _ASSEMBLY_LENGTHS = {
 }
 _REF_GRCH38 = re.compile(r"grch38|hg38|hs38|assembly38|\bb38\b|_38\b", re.I)
 _REF_GRCH37 = re.compile(r"grch37|hg19|hs37|\bb37\b|g1k_v37|assembly19|37d5|_37\b", re.I)
-_ASSEMBLY_ALIASES = {
-    "grch37": "GRCh37",
-    "hg19": "GRCh37",
-    "b37": "GRCh37",
-    "hs37d5": "GRCh37",
-    "grch38": "GRCh38",
-    "hg38": "GRCh38",
-    "b38": "GRCh38",
-}
 
 _META_RE = re.compile(r"##([^=]*)=(.*)")
 _STRUCT_KV = re.compile(r'([A-Za-z0-9_.\-]+)=("(?:[^"\\]|\\.)*"|[^,>]*)')
@@ -425,7 +417,7 @@ def read_header(
             break
     _detect_assembly(header)
     if declared_assembly:
-        declared = _ASSEMBLY_ALIASES.get(declared_assembly.lower(), declared_assembly)
+        declared = ASSEMBLY_ALIASES.get(declared_assembly.lower(), declared_assembly)
         if header.assembly and declared != header.assembly:
             raise InputError(
                 f"the file is {header.assembly} ({header.assembly_evidence}) but the case is "

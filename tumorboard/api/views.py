@@ -134,16 +134,11 @@ class UploadListCreate(APIView):
                 {"detail": "Upload refused.", "errors": form.errors},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        data = form.cleaned_data
         upload = upload_register(
             user=request.user,
             case=case,
-            kind=data["kind"],
-            source=data["source"],
-            original_name=data["original_name"],
-            options={k: data.get(k) for k in ("tumor_sample", "normal_sample", "assay",
-                                               "purity", "ploidy")},
-        )  # fmt: skip
+            **form.register_arguments(),
+        )
         return Response(UploadOutput(upload).data, status=status.HTTP_201_CREATED)
 
 
