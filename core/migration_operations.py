@@ -24,3 +24,20 @@ class AddIndexOnVendors(migrations.AddIndex):
         name, args, kwargs = super().deconstruct()
         kwargs["vendors"] = self.vendors
         return name, args, kwargs
+
+
+class RunSQLOnVendors(migrations.RunSQL):
+    """SQL that only some databases take (a composite foreign key: PostgreSQL); the embedded
+    SQLite demo goes without it."""
+
+    def __init__(self, sql, reverse_sql=None, vendors=("postgresql",), **kwargs):
+        super().__init__(sql, reverse_sql, **kwargs)
+        self.vendors = tuple(vendors)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor in self.vendors:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor in self.vendors:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -46,6 +46,10 @@ def variants_of(
             key = ONCOGENICITY_RANK
         elif name in TEXT_SORT_FIELDS:
             key = NullIf(name, Value(""))
+        elif not Variant._meta.get_field(name).null:
+            # never missing: a plain order, which an index scanned backwards also gives
+            ordering.append(F(name).desc() if descending else F(name).asc())
+            continue
         else:
             key = F(name)
         ordering.append(key.desc(nulls_last=True) if descending else key.asc(nulls_last=True))

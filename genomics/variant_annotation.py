@@ -79,8 +79,7 @@ class VariantAnnotationContext:
     def _gene_at(self, chrom: str, pos: int) -> str:
         if self.gene_spans is None:
             return ""
-        genes = self.gene_spans.overlapping(chrom, pos, pos)
-        return genes[0].name if genes else ""
+        return self.gene_spans.name_at(chrom, pos)
 
     def _role(self, gene: str) -> str | None:
         if gene not in self._roles:

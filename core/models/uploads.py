@@ -42,6 +42,10 @@ class Upload(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # the target of the variants' composite foreign key (upload, case)
+            models.UniqueConstraint(fields=["id", "case"], name="upload_id_case")
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import csv
 import gzip
+import heapq
 import os
 import re
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ class GeneSpans:
             self._longest[chrom] = max(g.end - g.start + 1 for g in chrom_genes)
         self._by_name = {gene.name: gene for gene in genes}
         self._by_ensembl = {g.ensembl_gene: g.name for g in genes if g.ensembl_gene}
+        self._points: dict[str, tuple[list[int], list[str]]] = {}
 
     def __len__(self) -> int:
         return len(self._by_name)
@@ -125,6 +127,33 @@ class GeneSpans:
         low = bisect.bisect_left(starts, start - self._longest[key])
         high = bisect.bisect_right(starts, end)
         return [gene for gene in genes[low:high] if gene.end >= start]
+
+    def name_at(self, chrom: str, pos: int) -> str:
+        """The first gene (by start) overlapping one position, or ''; the same answer as
+        ``overlapping(chrom, pos, pos)[0].name`` with a single bisect."""
+        points = self._points.get(chrom)
+        if points is None:
+            points = self._points[chrom] = self._point_table(normalize_chrom(chrom))
+        bounds, names = points
+        i = bisect.bisect_right(bounds, pos) - 1
+        return names[i] if i >= 0 else ""
+
+    def _point_table(self, key: str) -> tuple[list[int], list[str]]:
+        """Boundaries of the elementary intervals of one chromosome and, for each, the first
+        gene covering it ('' for none)."""
+        genes = self._by_chrom.get(key, [])
+        bounds = sorted({g.start for g in genes} | {g.end + 1 for g in genes})
+        names: list[str] = []
+        active: list[tuple[int, int]] = []  # (order, end): the lowest order first
+        k = 0
+        for bound in bounds:
+            while k < len(genes) and genes[k].start <= bound:
+                heapq.heappush(active, (k, genes[k].end))
+                k += 1
+            while active and active[0][1] < bound:
+                heapq.heappop(active)
+            names.append(genes[active[0][0]].name if active else "")
+        return bounds, names
 
     @classmethod
     def load(cls, assembly: str, path: str | os.PathLike[str] | None = None) -> GeneSpans:

@@ -95,7 +95,8 @@ def _delete_rows_of(upload: Upload) -> None:
     if upload.kind == Upload.Kind.RNA_VCF:
         Variant.objects.filter(case=upload.case).update(rna_vaf=None, rna_depth=None)
     for model in (Variant, CopyNumberCall, FusionCall, ExpressionValue):
-        model.objects.filter(upload=upload).delete()
+        # by case first: the variants' upload column has no index of its own
+        model.objects.filter(case_id=upload.case_id, upload=upload).delete()
 
 
 def _estimated_lines(upload: Upload) -> int:

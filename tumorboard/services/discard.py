@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from core.models import BackgroundJob
+from genomics.models import Variant
 from tumorboard.models import Case
 
 
@@ -11,6 +12,7 @@ def case_discard(*, case: Case) -> None:
     job_ids = list(case.uploads.values_list("job_id", flat=True))
     for upload in case.uploads.all():
         upload.file.delete(save=False)
+    Variant.objects.filter(case=case).delete()  # before their uploads: see Variant.upload
     case.uploads.all().delete()
     BackgroundJob.objects.filter(pk__in=job_ids).delete()
     case.analyses.all().delete()

@@ -9,7 +9,7 @@ import pytest
 
 from genomics.io.detect import KNOWN_FORMATS, detect_format
 from genomics.io.errors import InputError
-from genomics.io.genes import GeneSpans, assembly_from_contigs, normalize_chrom
+from genomics.io.genes import Gene, GeneSpans, assembly_from_contigs, normalize_chrom
 
 EXAMPLES = [
     ("cnv/cnvkit_amplicon.cns", "cnvkit_cns"),
@@ -131,6 +131,30 @@ class TestGeneSpans:
         genes = GeneSpans.load("GRCh38", path)
         assert [g.name for g in genes.overlapping("7", 55019017, 55019017)] == ["EGFR"]
         assert genes.overlapping("7", 55019016, 55019016) == []
+
+    def test_name_at_is_the_first_overlapping_gene_by_start(self):
+        genes = GeneSpans(
+            [
+                Gene("OUTER", "7", 100, 1000),
+                Gene("INNER", "7", 200, 300),
+                Gene("LATE", "7", 250, 1200),
+                Gene("APART", "7", 2000, 2000),
+            ],
+            assembly="GRCh38",
+            source="test",
+        )
+        assert genes.name_at("chr7", 99) == ""
+        assert genes.name_at("7", 100) == "OUTER"
+        assert genes.name_at("7", 260) == "OUTER"
+        assert genes.name_at("7", 1000) == "OUTER"
+        assert genes.name_at("7", 1001) == "LATE"
+        assert genes.name_at("7", 1201) == ""
+        assert genes.name_at("7", 2000) == "APART"
+        assert genes.name_at("7", 2001) == ""
+        assert genes.name_at("8", 150) == ""
+        for pos in range(90, 2010):
+            first = genes.overlapping("7", pos, pos)
+            assert genes.name_at("7", pos) == (first[0].name if first else "")
 
     def test_assembly_from_contig_lengths(self):
         assert assembly_from_contigs({"chr1": 248956422}) == "GRCh38"
