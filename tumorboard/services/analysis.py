@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Length
 
 import dart
 from core.services.audit import audit_record
@@ -77,29 +79,27 @@ def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
     bed = _assay_bed(case)
     if assay == "panel" and not bed:
         return [], []
-    # TMB needs only annotated, passed calls; MSI only indels, with the caller's repeat context.
-    coding = somatic.filter(passed=True).exclude(consequence="")
-    tmb = bm.compute_tmb(
-        (
-            bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=True, vaf=v, depth=d,
-                        consequence=tuple(csq.split(",")))
-            for c, p, r, a, v, d, csq in coding.values_list(
-                "chrom", "pos", "ref", "alt", "vaf", "depth", "consequence"
-            ).iterator(chunk_size=20000)
-        ),
-        assay=assay,
-        bed=bed,
-    )  # fmt: skip
-    indels = somatic.exclude(ref__regex=r"^.$", alt__regex=r"^.$").values_list(
-        "chrom", "pos", "ref", "alt", "passed", "info"
+    # One read of the case's rows: TMB needs the annotated passed calls, MSI the passed indels
+    # with the caller's repeat context.
+    rows = (
+        somatic.filter(passed=True)
+        .alias(ref_length=Length("ref"), alt_length=Length("alt"))
+        .filter(~Q(consequence="") | ~Q(ref_length=F("alt_length")))
+        .values_list("chrom", "pos", "ref", "alt", "vaf", "depth", "consequence", "info")
     )
+    coding: list[bm.TmbInput] = []
+    indels: list[bm.MsiInput] = []
+    for c, p, r, a, v, d, csq, info in rows.iterator(chunk_size=20000):
+        if csq:
+            coding.append(
+                bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=True, vaf=v, depth=d,
+                            consequence=tuple(csq.split(",")))
+            )  # fmt: skip
+        if len(r) != len(a):
+            indels.append(bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=True, info=info or {}))
+    tmb = bm.compute_tmb(coding, assay=assay, bed=bed)
     msi = bm.estimate_msi(
-        (
-            bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=ok, info=info or {})
-            for c, p, r, a, ok, info in indels.iterator(chunk_size=20000)
-        ),
-        territory_mb=tmb.territory_mb,
-        reference=_reference_fetch(case.assembly),
+        indels, territory_mb=tmb.territory_mb, reference=_reference_fetch(case.assembly)
     )
     tmb_shown = {
         "type": "TMB",
@@ -110,8 +110,11 @@ def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
         f"({tmb.assay}). {tmb.filters}",
         "reference_ranges": tmb.reference_ranges,
     }
-    unannotated = somatic.filter(passed=True, consequence="").count()
-    passed = somatic.filter(passed=True).count()
+    counts = somatic.aggregate(
+        n_passed=Count("id", filter=Q(passed=True)),
+        n_unannotated=Count("id", filter=Q(passed=True, consequence="")),
+    )
+    passed, unannotated = counts["n_passed"], counts["n_unannotated"]
     if passed and unannotated / passed > TMB_MAX_UNANNOTATED:
         # Coding status is unknown for too many calls: a TMB would be an undercount.
         tmb_shown.update(
