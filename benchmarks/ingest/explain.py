@@ -102,7 +102,7 @@ class GeneratedRows(io.RawIOBase):
                     f"{case_id}\t{upload_id}\tsomatic\t{line}\t{vid}\t{chrom}\t{pos}\t{ref}\t"
                     f"{alt}\t{vid}\t{filt}\t{'t' if filt == 'PASS' else 'f'}\t\\N\t{vaf}\t"
                     f"{depth}\t{int(vaf * depth)}\t0.01\t{depth // 2}\t{ann}\t"
-                    f'{{"TLOD":"{rnd.randint(3, 400)}.1"}}\n'
+                    f"TLOD={rnd.randint(3, 400)}.1\n"
                 )
 
 

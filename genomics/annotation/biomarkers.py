@@ -351,7 +351,7 @@ def _caller_repeat(info: Mapping[str, object]) -> bool | None:
         return _is_microsatellite(unit, _first_int(info.get("REFREP")))
     if "RPA" in info and unit:  # Mutect2 with copy numbers
         return _is_microsatellite(unit, _first_int(info.get("RPA")))
-    return bool(info.get("STR"))  # Mutect2 flag alone
+    return info.get("STR", False) is not False  # Mutect2's flag alone (read back as '')
 
 
 def _period(seq: str) -> str:

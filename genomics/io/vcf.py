@@ -140,6 +140,16 @@ class VariantCall:
     annotation: str | None
     info: dict[str, str]
     allele_index: int
+    #: the kept INFO items as they were written (``KEY=VALUE;FLAG``), for storage
+    info_text: str = ""
+
+
+def info_from_text(text: str) -> dict[str, str]:
+    """``KEY=VALUE;FLAG`` (``VariantCall.info_text``, ``Variant.info``) as a dict; a flag
+    maps to ''."""
+    if not text:
+        return {}
+    return {k: v for k, _, v in (item.partition("=") for item in text.split(";"))}
 
 
 def _warn(header: VcfHeader, message: str) -> None:
@@ -876,6 +886,7 @@ def _iter_body(
             skipped_ref_only += 1
             continue
         kept: dict[str, str] = {}
+        kept_items: list[str] = []
         infos: dict[str, str] = {}
         if info != ".":
             for item in info.split(";"):
@@ -884,8 +895,10 @@ def _iter_body(
                 if role is not None:
                     if role[0]:
                         kept[k] = v
+                        kept_items.append(item)
                     if role[1]:
                         infos[k] = v
+        info_text = ";".join(kept_items)
         annotation = infos.get(ann_key) if ann_key else None
         original = f"{chrom}:{spos}:{ref}:{alt}"
         extract = plan.extract if plan is not None else None
@@ -926,6 +939,7 @@ def _iter_body(
                 annotation,
                 kept,
                 ai,
+                info_text,
             )
     if skipped_ref_only:
         warn(f"{skipped_ref_only} reference-only record(s) (ALT '.') were skipped")

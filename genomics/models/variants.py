@@ -59,7 +59,9 @@ class Variant(models.Model):
     hotspot = models.BooleanField(default=False)
     oncogenicity = models.CharField(max_length=32, blank=True)
     oncogenicity_criteria = PlainJSONField(default=list, blank=True)
-    info = PlainJSONField(default=dict, blank=True)
+    # the caller's INFO items DART keeps (repeat context, somatic flags, gene names) as the VCF
+    # wrote them, ``KEY=VALUE;FLAG``: genomics.io.vcf.info_from_text reads them back
+    info = models.TextField(default="", blank=True)
 
     class Meta:
         ordering = ["chrom", "pos", "id"]

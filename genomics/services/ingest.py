@@ -37,10 +37,9 @@ def _variant_copy_line(row: tuple) -> str | None:
      consequence, hgvsc, hgvsp, hgvsp_short, exon, source, role, hotspot, oncogenicity,
      criteria, info) = row  # fmt: skip
     criteria_json = json_text(criteria) if criteria else "[]"
-    info_json = json_text(info) if info else "{}"
-    probe = "".join((origin, variant_id, chrom, ref, alt, original, filters, gene, transcript,
-                     consequence, hgvsc, hgvsp, hgvsp_short, exon, source, role, oncogenicity,
-                     criteria_json, info_json))  # fmt: skip
+    probe = "".join((origin, chrom, ref, alt, original, filters, gene, transcript, consequence,
+                     hgvsc, hgvsp, hgvsp_short, exon, source, role, oncogenicity, criteria_json,
+                     info))  # fmt: skip
     if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
         return None
     return (
@@ -51,7 +50,7 @@ def _variant_copy_line(row: tuple) -> str | None:
         f"{_NULL if normal_vaf is None else normal_vaf}\t"
         f"{_NULL if normal_depth is None else normal_depth}\t{gene}\t{transcript}\t"
         f"{consequence}\t{hgvsc}\t{hgvsp}\t{hgvsp_short}\t{exon}\t{source}\t{role}\t"
-        f"{'t' if hotspot else 'f'}\t{oncogenicity}\t{criteria_json}\t{info_json}"
+        f"{'t' if hotspot else 'f'}\t{oncogenicity}\t{criteria_json}\t{info}"
     )
 
 
@@ -153,7 +152,7 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
                     call.alt_count, call.normal_vaf, call.normal_depth,
                     note.gene, note.transcript, ",".join(note.consequence), note.hgvsc,
                     note.hgvsp, note.hgvsp_short, note.exon, note.source, note.gene_role,
-                    note.hotspot, note.oncogenicity, note.criteria, call.info,
+                    note.hotspot, note.oncogenicity, note.criteria, call.info_text,
                 )
             )  # fmt: skip
             if call.line >= next_progress:

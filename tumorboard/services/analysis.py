@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 import dart
 from core.services.audit import audit_record
 from genomics.alterations import AMPLIFICATION, DELETION, EXPRESSION, FUSION, Alteration
+from genomics.io.vcf import info_from_text
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 from genomics.selectors import variant_alteration
 from tumorboard.models import Analysis, Case, CaseStatus, Recommendation
@@ -96,7 +97,9 @@ def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
                             consequence=tuple(csq.split(",")))
             )  # fmt: skip
         if len(r) != len(a):
-            indels.append(bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=True, info=info or {}))
+            indels.append(
+                bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=True, info=info_from_text(info))
+            )
     tmb = bm.compute_tmb(coding, assay=assay, bed=bed)
     msi = bm.estimate_msi(
         indels, territory_mb=tmb.territory_mb, reference=_reference_fetch(case.assembly)

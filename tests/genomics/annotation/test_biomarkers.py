@@ -12,6 +12,7 @@ from genomics.annotation.biomarkers import (
     territory_mb,
 )
 from genomics.io.errors import InputError
+from genomics.io.vcf import info_from_text
 
 
 def somatic(pos, consequence="missense_variant", chrom="chr1", **kwargs):
@@ -146,6 +147,17 @@ def test_mutect2_str_annotation_counts():
     result = estimate_msi(variants, territory_mb=30)
     assert result.indels_in_repeats == 15
     assert result.status == "MSI-H"
+
+
+def test_a_mutect2_str_flag_as_stored_counts_as_a_repeat():
+    # a stored "STR" flag reads back as {"STR": ""}; present means in a repeat
+    variants = [
+        MsiInput("1", 100 + i, "TAC", "T", info=info_from_text("STR;TLOD=12.3")) for i in range(15)
+    ]
+    variants.append(MsiInput("1", 999, "G", "GT", info=info_from_text("TLOD=8.1")))
+    result = estimate_msi(variants, territory_mb=30)
+    assert result.indels_in_repeats == 15
+    assert result.indels_total == 16
 
 
 def test_not_evaluable_without_repeat_context_or_reference():

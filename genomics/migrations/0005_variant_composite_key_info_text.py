@@ -15,6 +15,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # SQLite remakes the table for each AlterField with every index of the state, and cannot
+        # build this PostgreSQL-only one: out of the state meanwhile, unchanged in the database
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveIndex(model_name="variant", name="variant_case_vaf_desc"),
+            ],
+        ),
         # built on PostgreSQL only (0004): removed from the state everywhere, dropped where it exists
         migrations.SeparateDatabaseAndState(
             state_operations=[
@@ -40,11 +47,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name="variant",
-            name="info",
-            field=genomics.models.fields.PlainJSONField(blank=True, default=dict),
-        ),
-        migrations.AlterField(
-            model_name="variant",
             name="oncogenicity_criteria",
             field=genomics.models.fields.PlainJSONField(blank=True, default=list),
         ),
@@ -59,10 +61,43 @@ class Migration(migrations.Migration):
                 to="core.upload",
             ),
         ),
+        # info: JSON object -> the VCF's own KEY=VALUE;FLAG text (a flag was stored as "");
+        # after the old foreign keys are gone, so that the UPDATE queues no deferred checks
+        migrations.AlterField(
+            model_name="variant",
+            name="info",
+            field=models.TextField(blank=True, default=""),
+        ),
+        RunSQLOnVendors(
+            "UPDATE genomics_variant SET info = COALESCE((SELECT string_agg(CASE WHEN e.value = '' "
+            "THEN e.key ELSE e.key || '=' || e.value END, ';') FROM json_each_text(info::json) AS e), "
+            "'') WHERE info LIKE '{%%'",
+            migrations.RunSQL.noop,
+            vendors=("postgresql",),
+        ),
+        RunSQLOnVendors(
+            "UPDATE genomics_variant SET info = COALESCE((SELECT group_concat(CASE WHEN value = '' "
+            "THEN key ELSE key || '=' || value END, ';') FROM json_each(genomics_variant.info)), "
+            "'') WHERE info LIKE '{%%'",
+            migrations.RunSQL.noop,
+            vendors=("sqlite",),
+        ),
         RunSQLOnVendors(
             'ALTER TABLE "genomics_variant" ADD CONSTRAINT "variant_upload_case_fk" '
             'FOREIGN KEY ("upload_id", "case_id") REFERENCES "core_upload" ("id", "case_id") '
             "ON DELETE CASCADE",
             'ALTER TABLE "genomics_variant" DROP CONSTRAINT "variant_upload_case_fk"',
+        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddIndex(
+                    model_name="variant",
+                    index=models.Index(
+                        models.F("case"),
+                        models.OrderBy(models.F("vaf"), descending=True, nulls_last=True),
+                        name="variant_case_vaf_desc",
+                    ),
+                ),
+            ],
         ),
     ]
