@@ -19,8 +19,10 @@ from genomics.annotation.roles import gene_role
 from genomics.io.genes import GeneSpans
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class VariantNote:
+    """What annotation found for one variant; shared between calls, so never changed."""
+
     gene: str = ""
     transcript: str = ""
     consequence: tuple[str, ...] = ()
@@ -60,6 +62,7 @@ class VariantAnnotationContext:
         self._spans = _indexed_spans(self.annotator)
         self._chrom_spans: dict[str, tuple[list[int], list[int]] | None] = {}
         self._roles: dict[str, str | None] = {}
+        self._bare: dict[str, VariantNote] = {}  # gene -> the note of an unannotated variant
 
     def _outside_index(self, chrom: str, pos: int, ref: str) -> bool:
         """True when no indexed transcript (+- 5 kb) comes near the allele, so the annotator
@@ -103,7 +106,10 @@ class VariantAnnotationContext:
             gene = _gene_from_info(call.info) or self._gene_at(call.chrom, call.pos)
             if gene:
                 self.genes_without_reference[gene] += 1
-            return VariantNote(gene=gene)
+            note = self._bare.get(gene)
+            if note is None:
+                note = self._bare[gene] = VariantNote(gene=gene)
+            return note
         chosen = annotation.chosen
         self.sources[annotation.source] += 1
         protein = chosen.hgvsp_short[2:] if chosen.hgvsp_short else None

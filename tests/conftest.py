@@ -58,3 +58,13 @@ def other_case(other_site):
     from tests.factories import CaseFactory
 
     return CaseFactory(site=other_site)
+
+
+@pytest.fixture(autouse=True)
+def _close_progress_connection():
+    """Job progress is written on a second connection; a test leaves none of it open."""
+    yield
+    from django.db import connections
+
+    if "progress" in connections.settings:
+        connections["progress"].close()

@@ -29,28 +29,61 @@ VARIANT_COLUMNS = (
 _NULL = "\\N"
 
 
-def _variant_copy_line(row: tuple) -> str | None:
-    """One ``VARIANT_COLUMNS`` row as COPY text, or None when a text value needs escaping
-    (then the writer's generic conversion handles it)."""
-    (case_id, upload_id, origin, line, variant_id, chrom, pos, ref, alt, original, filters,
-     passed, qual, vaf, depth, alt_count, normal_vaf, normal_depth, gene, transcript,
-     consequence, hgvsc, hgvsp, hgvsp_short, exon, source, role, hotspot, oncogenicity,
-     criteria, info) = row  # fmt: skip
-    criteria_json = json_text(criteria) if criteria else "[]"
-    probe = "".join((origin, chrom, ref, alt, original, filters, gene, transcript, consequence,
-                     hgvsc, hgvsp, hgvsp_short, exon, source, role, oncogenicity, criteria_json,
-                     info))  # fmt: skip
+def _variant_row(case_id, upload_id, origin, call, note, vaf, depth) -> tuple:
+    """One variant in ``VARIANT_COLUMNS`` order."""
+    return (
+        case_id, upload_id, origin, call.line, f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}",
+        call.chrom, call.pos, call.ref, call.alt, call.original, ";".join(call.filters),
+        call.passed, call.qual, vaf, depth, call.alt_count, call.normal_vaf, call.normal_depth,
+        note.gene, note.transcript, ",".join(note.consequence), note.hgvsc, note.hgvsp,
+        note.hgvsp_short, note.exon, note.source, note.gene_role, note.hotspot,
+        note.oncogenicity, note.criteria, call.info_text,
+    )  # fmt: skip
+
+
+def _variant_copy_line(prefix: str, call, note, vaf, depth) -> str | None:
+    """The same row as ``_variant_row`` in COPY text after ``prefix`` (its first three
+    columns), or None when a text value needs escaping (then the generic conversion does it)."""
+    chrom, ref, alt = call.chrom, call.ref, call.alt
+    filters = ";".join(call.filters)
+    consequence = ",".join(note.consequence)
+    criteria = json_text(note.criteria) if note.criteria else "[]"
+    probe = "".join(
+        (
+            chrom,
+            ref,
+            alt,
+            call.original,
+            filters,
+            note.gene,
+            note.transcript,
+            consequence,
+            note.hgvsc,
+            note.hgvsp,
+            note.hgvsp_short,
+            note.exon,
+            note.source,
+            note.gene_role,
+            note.oncogenicity,
+            criteria,
+            call.info_text,
+        )
+    )
     if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
         return None
+    qual, alt_count, normal_vaf, normal_depth = (
+        call.qual, call.alt_count, call.normal_vaf, call.normal_depth
+    )  # fmt: skip
     return (
-        f"{case_id}\t{upload_id}\t{origin}\t{line}\t{variant_id}\t{chrom}\t{pos}\t{ref}\t{alt}\t"
-        f"{original}\t{filters}\t{'t' if passed else 'f'}\t{_NULL if qual is None else qual}\t"
-        f"{_NULL if vaf is None else vaf}\t{_NULL if depth is None else depth}\t"
-        f"{_NULL if alt_count is None else alt_count}\t"
+        f"{prefix}{call.line}\t{chrom}:{call.pos}:{ref}:{alt}\t{chrom}\t{call.pos}\t{ref}\t{alt}\t"
+        f"{call.original}\t{filters}\t{'t' if call.passed else 'f'}\t"
+        f"{_NULL if qual is None else qual}\t{_NULL if vaf is None else vaf}\t"
+        f"{_NULL if depth is None else depth}\t{_NULL if alt_count is None else alt_count}\t"
         f"{_NULL if normal_vaf is None else normal_vaf}\t"
-        f"{_NULL if normal_depth is None else normal_depth}\t{gene}\t{transcript}\t"
-        f"{consequence}\t{hgvsc}\t{hgvsp}\t{hgvsp_short}\t{exon}\t{source}\t{role}\t"
-        f"{'t' if hotspot else 'f'}\t{oncogenicity}\t{criteria_json}\t{info}"
+        f"{_NULL if normal_depth is None else normal_depth}\t{note.gene}\t{note.transcript}\t"
+        f"{consequence}\t{note.hgvsc}\t{note.hgvsp}\t{note.hgvsp_short}\t{note.exon}\t"
+        f"{note.source}\t{note.gene_role}\t{'t' if note.hotspot else 'f'}\t{note.oncogenicity}\t"
+        f"{criteria}\t{call.info_text}"
     )
 
 
@@ -133,8 +166,9 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     # A germline VCF describes the normal: its VAF and depth are the normal column's when the
     # file has one (SAGE and paired callers write the tumor column too).
     from_normal = origin == "germline" and header.normal_sample is not None
-    with BulkWriter(Variant, VARIANT_COLUMNS, copy_line=_variant_copy_line) as writer:
-        add = writer.add
+    prefix = f"{case_id}\t{upload_id}\t{origin}\t"
+    with BulkWriter(Variant, VARIANT_COLUMNS) as writer:
+        add, add_line, use_copy = writer.add, writer.add_line, writer.use_copy
         next_progress = 20000
         for call in vcf.iter_variants(
             path, header, pass_filters=frozenset(settings.DART_PASS_FILTERS), fasta=fasta
@@ -143,18 +177,11 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
             vaf, depth = (
                 (call.normal_vaf, call.normal_depth) if from_normal else (call.vaf, call.depth)
             )
-            add(
-                (
-                    case_id, upload_id, origin, call.line,
-                    f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}",
-                    call.chrom, call.pos, call.ref, call.alt, call.original,
-                    ";".join(call.filters), call.passed, call.qual, vaf, depth,
-                    call.alt_count, call.normal_vaf, call.normal_depth,
-                    note.gene, note.transcript, ",".join(note.consequence), note.hgvsc,
-                    note.hgvsp, note.hgvsp_short, note.exon, note.source, note.gene_role,
-                    note.hotspot, note.oncogenicity, note.criteria, call.info_text,
-                )
-            )  # fmt: skip
+            line = _variant_copy_line(prefix, call, note, vaf, depth) if use_copy else None
+            if line is not None:
+                add_line(line)
+            else:
+                add(_variant_row(case_id, upload_id, origin, call, note, vaf, depth))
             if call.line >= next_progress:
                 next_progress = call.line + 20000
                 progress(min(0.95, call.line / estimated), f"line {call.line}")

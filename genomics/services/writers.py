@@ -1,8 +1,8 @@
 """Bulk writers: COPY on PostgreSQL, large bulk_create batches elsewhere (the SQLite demo).
 
-On PostgreSQL a batch is turned into COPY text column by column (type checks, escaping and JSON
-done once per column, not once per value) and sent by a background thread, so the database
-stores one batch while the caller parses the next. The thread works inside the caller's
+On PostgreSQL rows become lines of COPY text (or arrive as lines: ``add_line``, for a caller
+that formats its own rows faster) and each batch is sent by a background thread, so the
+database stores one batch while the caller parses the next. The thread works inside the caller's
 transaction; ``flush()`` waits for it, and its errors are raised there.
 """
 
@@ -11,13 +11,11 @@ from __future__ import annotations
 import io
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from django.db import connection, models
 
 _NULL = "\\N"
-_BOOL = {True: "t", False: "f", None: _NULL}
-_SPECIAL = ("\\", "\t", "\n", "\r")
 _json = json.JSONEncoder(separators=(",", ":")).encode
 
 
@@ -39,36 +37,6 @@ def _copy_text(value) -> str:
     return _escape(str(value))
 
 
-def _has_special(values: list[str]) -> bool:
-    joined = "".join(values)
-    return any(ch in joined for ch in _SPECIAL)
-
-
-def _copy_column(values: tuple) -> list[str] | tuple:
-    """A column of values in COPY text format (same result as ``_copy_text`` on each value)."""
-    types = set(map(type, values))
-    if types == {str}:
-        return list(map(_escape, values)) if _has_special(values) else values
-    if types <= {int, float, type(None)}:
-        text = list(map(str, values))
-        if type(None) in types:
-            text = [_NULL if v is None else t for v, t in zip(values, text)]
-        return text
-    if types <= {bool, type(None)}:
-        return list(map(_BOOL.__getitem__, values))
-    if types <= {dict, list}:
-        text = list(map(_json, values))
-        return list(map(_escape, text)) if _has_special(text) else text
-    return list(map(_copy_text, values))
-
-
-def copy_text(rows: Sequence[tuple]) -> bytes:
-    """Rows (tuples of equal length) as PostgreSQL COPY text, UTF-8 encoded."""
-    columns = [_copy_column(column) for column in zip(*rows)]
-    lines = map("\t".join, zip(*columns))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def copy_row(row: tuple) -> str:
     """One row as a line of COPY text (without the newline)."""
     return "\t".join(map(_copy_text, row))
@@ -87,17 +55,13 @@ class BulkWriter:
         model: type[models.Model],
         columns: Sequence[str],
         batch_size: int = 20000,
-        copy_line: Callable[[tuple], str | None] | None = None,
     ):
-        """``copy_line`` (optional, PostgreSQL only) turns a row into its COPY text line faster
-        than the generic conversion; it returns None for a row it cannot format safely."""
         self.model = model
         self.columns = list(columns)
         self.batch_size = batch_size
         self.rows: list[tuple] = []
         self.written = 0
         self.use_copy = connection.vendor == "postgresql"
-        self._copy_line = copy_line if self.use_copy else None
         self.lines: list[str] = []
         self._db_columns = [model._meta.get_field(name).column for name in self.columns]
         self._thread: threading.Thread | None = None
@@ -118,14 +82,17 @@ class BulkWriter:
             self.lines = []
 
     def add(self, row: tuple) -> None:
-        if self._copy_line is not None:
-            line = self._copy_line(row)
-            self.lines.append(copy_row(row) if line is None else line)
-            if len(self.lines) >= self.batch_size:
-                self._send()
+        if self.use_copy:
+            self.add_line(copy_row(row))
             return
         self.rows.append(row)
         if len(self.rows) >= self.batch_size:
+            self._send()
+
+    def add_line(self, line: str) -> None:
+        """A row already in COPY text (without newline); only when ``use_copy``."""
+        self.lines.append(line)
+        if len(self.lines) >= self.batch_size:
             self._send()
 
     def flush(self) -> None:
@@ -145,14 +112,11 @@ class BulkWriter:
             self.lines = []
         elif self.rows:
             rows, self.rows = self.rows, []
-            count = len(rows)
-            if not self.use_copy:
-                self.model.objects.bulk_create(
-                    [self.model(**dict(zip(self.columns, row))) for row in rows], batch_size=5000
-                )
-                self.written += count
-                return
-            data = copy_text(rows)
+            self.model.objects.bulk_create(
+                [self.model(**dict(zip(self.columns, row))) for row in rows], batch_size=5000
+            )
+            self.written += len(rows)
+            return
         else:
             return
         self._wait()

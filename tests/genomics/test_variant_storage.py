@@ -1,60 +1,62 @@
-"""How the variant table keeps its rows whole on PostgreSQL.
-
-One composite foreign key, (upload, case) -> Upload (id, case), replaces one key per column: a
-stored variant always belongs to an existing upload of the same case, and deleting an upload
-deletes its variants in the database itself.
-"""
+"""Variant rows go to PostgreSQL as COPY text formatted in one step per row."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-
-from genomics.models import Variant
-from tests.factories import CaseFactory
-from tests.tumorboard.conftest import ingest_demo, ingesting
-from tumorboard.services.discard import case_discard
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the composite key exists on PostgreSQL only"
-)
 
 
-def _variant_row(**values):
-    row = dict(line=1, variant_id="7:140753336:A:T", chrom="7", pos=140753336, ref="A", alt="T")
-    row.update(values)
-    return Variant(**row)
+class TestCopyLines:
+    """Variant rows go to PostgreSQL as COPY text formatted in one step; it must say exactly
+    what the generic per-value conversion says, and leave any row needing escapes to it."""
 
+    @staticmethod
+    def _calls(path):
+        from genomics.io import vcf
 
-@ingesting
-def test_a_variant_whose_case_is_not_its_uploads_case_is_refused(users, case, site):
-    upload = ingest_demo(case=case, user=users["molecular_biologist"])
-    elsewhere = CaseFactory(site=site)
-    with pytest.raises(IntegrityError, match="variant_upload_case_fk"):
-        with transaction.atomic():
-            _variant_row(case=elsewhere, upload=upload).save()
-    assert not Variant.objects.filter(case=elsewhere).exists()
+        header = vcf.read_header(path, filename=path.name)
+        return header, list(vcf.iter_variants(path, header))
 
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "somaticseq_paired_MuTect2.tiny_ref.vcf.gz",
+            "somaticseq_paired_Strelka.indel.tiny_ref.vcf.gz",
+            "somaticseq_paired_LoFreq.snv.tiny_ref.vcf.gz",
+        ],
+    )
+    def test_the_fast_line_is_the_generic_conversion(self, test_data, name):
+        from genomics.services.ingest import _variant_copy_line, _variant_row
+        from genomics.services.writers import copy_row
+        from genomics.variant_annotation import VariantNote
 
-@ingesting
-def test_a_variant_of_an_upload_that_does_not_exist_is_refused(users, case):
-    upload = ingest_demo(case=case, user=users["molecular_biologist"])
-    with pytest.raises(IntegrityError, match="variant_upload_case_fk"):
-        with transaction.atomic():
-            _variant_row(case=case, upload_id=upload.pk + 1000).save()
+        _header, calls = self._calls(test_data / "vcf" / name)
+        assert calls
+        notes = [
+            VariantNote(),
+            VariantNote(
+                gene="BRAF", transcript="NM_004333.6", consequence=("missense_variant",),
+                hgvsc="c.1799T>A", hgvsp="p.Val600Glu", hgvsp_short="p.V600E", exon="15/18",
+                source="dart", gene_role="oncogene", hotspot=True, oncogenicity="oncogenic",
+                criteria=[{"code": "OS3", "met": True}],
+            ),
+        ]  # fmt: skip
+        for call in calls:
+            for note in notes:
+                row = _variant_row(7, 9, "somatic", call, note, call.vaf, call.depth)
+                line = _variant_copy_line("7\t9\tsomatic\t", call, note, call.vaf, call.depth)
+                assert line == copy_row(row)
 
+    def test_a_value_that_needs_escaping_is_left_to_the_generic_conversion(self, test_data):
+        from dataclasses import replace
 
-@ingesting
-def test_deleting_an_upload_deletes_its_variants_in_the_database(users, case):
-    upload = ingest_demo(case=case, user=users["molecular_biologist"])
-    assert Variant.objects.filter(case=case, upload=upload).exists()
-    with connection.cursor() as cursor:  # past the ORM: the database's own cascade
-        cursor.execute("DELETE FROM core_upload WHERE id = %s", [upload.pk])
-    assert not Variant.objects.filter(case=case).exists()
+        from genomics.services.ingest import _variant_copy_line, _variant_row
+        from genomics.services.writers import copy_row
+        from genomics.variant_annotation import VariantNote
 
-
-@ingesting
-def test_discarding_a_case_leaves_no_variant(users, case):
-    ingest_demo(case=case, user=users["molecular_biologist"])
-    case_discard(case=case)
-    assert Variant.objects.count() == 0
+        _header, calls = self._calls(
+            test_data / "vcf" / "somaticseq_paired_MuTect2.tiny_ref.vcf.gz"
+        )
+        call = replace(calls[0], info_text="GENE=A\\B", filters=("weird\tfilter",))
+        assert _variant_copy_line("7\t9\tsomatic\t", call, VariantNote(), None, None) is None
+        line = copy_row(_variant_row(7, 9, "somatic", call, VariantNote(), None, None))
+        assert "GENE=A\\\\B" in line and "weird\\tfilter" in line

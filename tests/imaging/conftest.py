@@ -37,15 +37,6 @@ def media_root(settings, tmp_path) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def _close_progress_connection():
-    yield
-    from django.db import connections
-
-    if "progress" in connections.settings:
-        connections["progress"].close()
-
-
 @pytest.fixture(scope="session")
 def pyrad_data(shared_data: Path) -> Path:
     return shared_data / "imaging" / "pyradiomics" / "data"

@@ -26,15 +26,6 @@ def media_root(settings, tmp_path) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def _close_progress_connection():
-    yield
-    from django.db import connections
-
-    if "progress" in connections.settings:
-        connections["progress"].close()
-
-
 def files_under(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
