@@ -165,6 +165,13 @@ DART_REFERENCE_FASTA = {
     "GRCh37": env("DART_REFERENCE_FASTA_GRCH37", default=""),
     "GRCh38": env("DART_REFERENCE_FASTA_GRCH38", default=""),
 }
+# A whole-genome gene table (TSV with a header, BED, GTF, or a UCSC/SpliceAI gene model table)
+# replacing the bundled one for genes of copy-number segments, breakends and unannotated calls.
+# The bundled GRCh37 table holds only the LRG genes.
+DART_GENE_TABLE = {
+    "GRCh37": env("DART_GENE_TABLE_GRCH37", default=""),
+    "GRCh38": env("DART_GENE_TABLE_GRCH38", default=""),
+}
 
 DART_LOG_DIR = Path(env("DART_LOG_DIR", default=str(BASE_DIR / "var" / "log")))
 

@@ -195,11 +195,8 @@ def read_copy_number(
             "purity by the caller); the given purity was not applied again"
         )
     warnings.extend(state.warnings())
-    if spans is not None and spans.source.startswith("bundled") and assembly == "GRCh37":
-        warnings.append(
-            f"genes were looked up in the bundled GRCh37 table, which covers only "
-            f"{len(spans)} LRG genes; give a gene table for genome-wide calls"
-        )
+    if spans is not None and spans.coverage_warning():
+        warnings.append(spans.coverage_warning())
     calls = []
     for gene, (copy_number, log2, label, _chrom, _start) in sorted(
         best.items(), key=lambda item: (_chrom_order(item[1][3]), item[1][4], item[0])

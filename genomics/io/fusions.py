@@ -419,9 +419,6 @@ def _read_vcf(
         f"{count} breakend record(s) gave no gene fusion: {reason}"
         for reason, count in sorted(skipped.items())
     ]
-    if spans is not None and spans.source.startswith("bundled") and assembly == "GRCh37":
-        warnings.append(
-            f"genes were looked up in the bundled GRCh37 table, which covers only "
-            f"{len(spans)} LRG genes; give a gene table for genome-wide lookups"
-        )
+    if spans is not None and spans.coverage_warning():
+        warnings.append(spans.coverage_warning())
     return FusionResult("sv_vcf", caller, fusions, warnings, records)

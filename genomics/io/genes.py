@@ -128,6 +128,16 @@ class GeneSpans:
         high = bisect.bisect_right(starts, end)
         return [gene for gene in genes[low:high] if gene.end >= start]
 
+    def coverage_warning(self) -> str | None:
+        """A warning when this is the bundled GRCh37 table, which holds only the LRG genes."""
+        if self.source.startswith("bundled") and self.assembly == "GRCh37":
+            return (
+                f"genes were looked up in the bundled GRCh37 table, which covers only "
+                f"{len(self)} LRG genes; set DART_GENE_TABLE_GRCH37 to a whole-genome gene "
+                "table (for example SpliceAI's GRCh37 gene models) for genome-wide calls"
+            )
+        return None
+
     def name_at(self, chrom: str, pos: int) -> str:
         """The first gene (by start) overlapping one position, or ''; the same answer as
         ``overlapping(chrom, pos, pos)[0].name`` with a single bisect."""
@@ -160,13 +170,15 @@ class GeneSpans:
         """The bundled table for ``assembly``, or the user's table at ``path``.
 
         A user table may be: a TSV/CSV with a header naming gene (or symbol/name), chrom
-        (or chromosome/chr), start and end (1-based, inclusive); a BED file (chrom, 0-based
-        start, end, name); or a GTF (its ``gene`` lines and ``gene_name``).
+        (or chromosome/chr), start and end (1-based, inclusive; UCSC-style ``txStart`` /
+        ``chromStart`` / ``TX_START`` starts are 0-based, as in UCSC tables and SpliceAI's gene
+        models); a BED file (chrom, 0-based start, end, name); or a GTF (its ``gene`` lines and
+        ``gene_name``). Tables are read once per process and path.
         """
         name = normalize_assembly(assembly)
-        if path is None:
+        if not path:
             return _bundled(name)
-        return cls(_read_user_table(Path(path)), assembly=name, source=str(path))
+        return _user_table(name, str(path))
 
 
 @lru_cache(maxsize=4)
@@ -186,6 +198,11 @@ def _bundled(assembly: str) -> GeneSpans:
                 )
             )
     return GeneSpans(genes, assembly=assembly, source=f"bundled {table.name}")
+
+
+@lru_cache(maxsize=4)
+def _user_table(assembly: str, path: str) -> GeneSpans:
+    return GeneSpans(_read_user_table(Path(path)), assembly=assembly, source=path)
 
 
 @lru_cache(maxsize=1)
@@ -230,7 +247,7 @@ def _read_user_table(path: Path) -> list[Gene]:
                     Gene(
                         fields[columns["gene"]],
                         normalize_chrom(fields[columns["chrom"]]),
-                        _int(fields[columns["start"]], name, number),
+                        _int(fields[columns["start"]], name, number) + columns["zero_based"],
                         _int(fields[columns["end"]], name, number),
                         strand,
                     )
@@ -272,19 +289,26 @@ def _read_user_table(path: Path) -> list[Gene]:
 
 def _header_columns(lowered: list[str]) -> dict[str, int] | None:
     wanted = {
-        "gene": ("gene", "symbol", "gene_name", "name", "hugo_symbol", "gene_symbol"),
+        # in order of preference: UCSC's name2 is the symbol, its name the transcript
+        "gene": ("gene", "symbol", "gene_name", "hugo_symbol", "gene_symbol", "name2", "name"),
         "chrom": ("chrom", "chromosome", "chr", "seqname", "contig"),
-        "start": ("start", "chromstart", "chr_start", "gene_start", "txstart"),
-        "end": ("end", "chromend", "chr_end", "gene_end", "txend"),
+        "start": ("start", "chromstart", "chr_start", "gene_start", "txstart", "tx_start"),
+        "end": ("end", "chromend", "chr_end", "gene_end", "txend", "tx_end"),
         "strand": ("strand", "chr_strand"),
     }
     found: dict[str, int] = {}
     for key, names in wanted.items():
-        for index, column in enumerate(lowered):
-            if column in names:
-                found[key] = index
+        for name in names:
+            if name in lowered:
+                found[key] = lowered.index(name)
                 break
-    return found if {"gene", "chrom", "start", "end"} <= found.keys() else None
+    if not {"gene", "chrom", "start", "end"} <= found.keys():
+        return None
+    found["zero_based"] = int(lowered[found["start"]] in _ZERO_BASED_STARTS)
+    return found
+
+
+_ZERO_BASED_STARTS = {"chromstart", "txstart", "tx_start"}
 
 
 def _int(value: str, name: str, line: int) -> int:

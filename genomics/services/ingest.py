@@ -157,7 +157,7 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     annotate = VariantAnnotationContext(
         header=header,
         assembly=upload.case.assembly,
-        gene_spans=GeneSpans.load(upload.case.assembly),
+        gene_spans=GeneSpans.load(upload.case.assembly, _gene_table(upload.case.assembly)),
         actionable_genes=knowledge_genes(),
     )
     estimated = _estimated_lines(upload)
@@ -233,6 +233,7 @@ def _ingest_copy_number(upload: Upload, progress: Progress) -> tuple[int, list[s
         assembly=upload.case.assembly,
         purity=upload.options.get("purity") or (tumor.purity if tumor else None),
         ploidy=upload.options.get("ploidy"),
+        gene_table=_gene_table(upload.case.assembly),
     )
     writer = BulkWriter(
         CopyNumberCall, ("case_id", "upload_id", "gene", "call", "copy_number", "log2", "segment")
@@ -251,7 +252,10 @@ def _ingest_fusions(upload: Upload, progress: Progress) -> tuple[int, list[str]]
     from genomics.io.fusions import read_fusions
 
     result = read_fusions(
-        Path(upload.file.path), filename=upload.original_name, assembly=upload.case.assembly
+        Path(upload.file.path),
+        filename=upload.original_name,
+        assembly=upload.case.assembly,
+        gene_table=_gene_table(upload.case.assembly),
     )
     writer = BulkWriter(
         FusionCall,
@@ -278,6 +282,15 @@ def _ingest_expression(upload: Upload, progress: Progress) -> tuple[int, list[st
     writer.flush()
     _detected(upload, format=result.format)
     return result.records, list(result.warnings)
+
+
+def _gene_table(assembly: str) -> str | None:
+    """The site's own gene table for ``assembly`` (settings.DART_GENE_TABLE), if any."""
+    from django.conf import settings
+
+    from genomics.io.genes import normalize_assembly
+
+    return settings.DART_GENE_TABLE.get(normalize_assembly(assembly)) or None
 
 
 def _detected(upload: Upload, **values) -> None:

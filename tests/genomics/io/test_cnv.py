@@ -113,6 +113,21 @@ class TestAbsoluteCopyNumber:
         )
         assert any("only" in w and "LRG genes" in w for w in result.warnings)
 
+    def test_a_whole_genome_gene_table_names_genes_beyond_the_lrg_set(self, shared_data):
+        # SpliceAI's GRCh37 gene models (GPL-3.0: read from the user's file, never bundled):
+        # "CNOT1 16 - 58553854 58663790" (0-based TX_START) overlaps the PURPLE segment
+        # "16 58624546 58663330 -0.0117" -> no copies left, a deep deletion
+        table = shared_data / "reference/GRCh37/spliceai_canonical_gene_models.GRCh37.tsv.gz"
+        path = shared_data / "cnv" / "hmf_orange_COLO829.purple.cnv.somatic.grch37.tsv"
+        bundled = read_copy_number(path, assembly="GRCh37", ploidy=3.1)
+        genome_wide = read_copy_number(path, assembly="GRCh37", ploidy=3.1, gene_table=table)
+        assert "CNOT1" not in by_gene(bundled)
+        assert by_gene(genome_wide)["CNOT1"] == GeneCopyNumber(
+            "CNOT1", "deep_deletion", 0.0, None, "16:58624546-58663330"
+        )
+        assert len(genome_wide.calls) > 10 * len(bundled.calls)
+        assert not any("LRG genes" in w for w in genome_wide.warnings)
+
     def test_ascat_major_plus_minor(self, shared_data):
         # "1 84479306 84999343 6 0" -> 6 copies, GNG5 (GRCh38 1:84498324-84506579) amplified
         result = read_copy_number(

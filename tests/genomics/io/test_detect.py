@@ -132,6 +132,26 @@ class TestGeneSpans:
         assert [g.name for g in genes.overlapping("7", 55019017, 55019017)] == ["EGFR"]
         assert genes.overlapping("7", 55019016, 55019016) == []
 
+    def test_ucsc_and_spliceai_style_starts_are_zero_based(self, tmp_path):
+        ucsc = tmp_path / "refGene.tsv"
+        ucsc.write_text("name2\tchrom\ttxStart\ttxEnd\nEGFR\tchr7\t55019016\t55211628\n")
+        spliceai = tmp_path / "grch38.txt"
+        spliceai.write_text(
+            "#NAME\tCHROM\tSTRAND\tTX_START\tTX_END\nEGFR\t7\t+\t55019016\t55211628\n"
+        )
+        one_based = tmp_path / "genes.tsv"
+        one_based.write_text("gene\tchrom\tstart\tend\nEGFR\t7\t55019017\t55211628\n")
+        for path in (ucsc, spliceai, one_based):
+            egfr = GeneSpans.load("GRCh38", path).get("EGFR")
+            assert (egfr.chrom, egfr.start, egfr.end) == ("7", 55019017, 55211628), path.name
+
+    def test_only_the_bundled_grch37_table_warns_that_it_is_partial(self, tmp_path):
+        assert "LRG genes" in GeneSpans.load("GRCh37").coverage_warning()
+        assert GeneSpans.load("GRCh38").coverage_warning() is None
+        path = tmp_path / "genes.bed"
+        path.write_text("7\t55086724\t55275031\tEGFR\n")
+        assert GeneSpans.load("GRCh37", path).coverage_warning() is None
+
     def test_name_at_is_the_first_overlapping_gene_by_start(self):
         genes = GeneSpans(
             [
