@@ -430,3 +430,29 @@ def test_every_kind_of_input_together_gives_one_valid_result(shared_data, tmp_pa
     assert kinds == ["somatic_vcf", "germline_vcf", "sv_vcf", "copy_number"]
     assert {v["origin"] for v in document["variants"]} == {"somatic", "germline"}
     assert document["copy_number"]
+
+
+@needs_db
+def test_a_site_gene_table_gives_grch37_copy_number_calls_beyond_the_lrg_genes(
+    shared_data, settings
+):
+    # COLO829 PURPLE segment "16 58624546 58663330 -0.0117" (no copies) lies in CNOT1, which the
+    # bundled GRCh37 table (LRG genes only) does not hold; SpliceAI's gene models do.
+    args = (
+        "--vcf", str(shared_data / "vcf/scout_cancer_test.freebayes_paired.vep95.grch37.vcf.gz"),
+        "--cnv", str(shared_data / "cnv/hmf_orange_COLO829.purple.cnv.somatic.grch37.tsv"),
+        "--ploidy", "3.1", "--tumor-type", "MEL",
+    )  # fmt: skip
+    bundled = analyze(*args)
+    assert "CNOT1" not in {call["gene"] for call in bundled["copy_number"]}
+
+    settings.DART_GENE_TABLE = {
+        "GRCh37": str(
+            shared_data / "reference/GRCh37/spliceai_canonical_gene_models.GRCh37.tsv.gz"
+        ),
+        "GRCh38": "",
+    }
+    genome_wide = analyze(*args)
+    cnot1 = next(call for call in genome_wide["copy_number"] if call["gene"] == "CNOT1")
+    assert cnot1["call"] == "deep_deletion"
+    assert cnot1["segment"] == "16:58624546-58663330"
