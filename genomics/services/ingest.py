@@ -204,23 +204,33 @@ def _ingest_rna_variants(upload: Upload, progress: Progress) -> tuple[int, list[
         tumor_sample=upload.options.get("tumor_sample"),
         declared_assembly=upload.case.assembly,
     )
-    rna = {}
-    count = 0
+    count = matched = 0
+    batch: dict[str, tuple] = {}
     for call in vcf.iter_variants(path, header):
         count += 1
-        rna[f"{call.chrom}:{call.pos}:{call.ref}:{call.alt}"] = (call.vaf, call.depth)
-    matched = 0
-    dna = Variant.objects.filter(case=upload.case, variant_id__in=list(rna)).only(
-        "id", "variant_id"
-    )
-    for variant in dna.iterator():
-        vaf, depth = rna[variant.variant_id]
-        Variant.objects.filter(pk=variant.pk).update(rna_vaf=vaf, rna_depth=depth)
-        matched += 1
+        # the DNA file may name chromosomes the other way (chr1 / 1): look for both
+        other = call.chrom[3:] if call.chrom.startswith("chr") else f"chr{call.chrom}"
+        for chrom in (call.chrom, other):
+            batch[f"{chrom}:{call.pos}:{call.ref}:{call.alt}"] = (call.vaf, call.depth)
+        if len(batch) >= 20000:
+            matched += _rna_confirm(upload, batch)
+            batch = {}
+    matched += _rna_confirm(upload, batch)
     log = list(header.warnings) + [
         f"{matched} of {count} RNA calls confirm a DNA variant of the case."
     ]
     return count, log
+
+
+def _rna_confirm(upload: Upload, rna: dict[str, tuple]) -> int:
+    """Set RNA VAF and depth on the case's DNA variants named in ``rna``; how many matched."""
+    dna = list(
+        Variant.objects.filter(case=upload.case, variant_id__in=list(rna)).only("id", "variant_id")
+    )
+    for variant in dna:
+        variant.rna_vaf, variant.rna_depth = rna[variant.variant_id]
+    Variant.objects.bulk_update(dna, ["rna_vaf", "rna_depth"], batch_size=2000)
+    return len(dna)
 
 
 def _ingest_copy_number(upload: Upload, progress: Progress) -> tuple[int, list[str]]:
