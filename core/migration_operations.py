@@ -39,3 +39,22 @@ class RunSQLOnVendors(_OnVendors, migrations.RunSQL):
     def __init__(self, sql, reverse_sql=None, vendors=("postgresql",), **kwargs):
         super().__init__(sql, reverse_sql, **kwargs)
         self.vendors = tuple(vendors)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs["vendors"] = self.vendors
+        return name, args, kwargs
+
+
+class AlterFieldOnVendors(_OnVendors, migrations.AlterField):
+    """A field change made in the database only on ``vendors`` (the others convert it their own
+    way within the same migration)."""
+
+    def __init__(self, model_name, name, field, preserve_default=True, vendors=("sqlite",)):
+        super().__init__(model_name, name, field, preserve_default)
+        self.vendors = tuple(vendors)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs["vendors"] = self.vendors
+        return name, args, kwargs

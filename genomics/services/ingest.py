@@ -204,33 +204,43 @@ def _ingest_rna_variants(upload: Upload, progress: Progress) -> tuple[int, list[
         tumor_sample=upload.options.get("tumor_sample"),
         declared_assembly=upload.case.assembly,
     )
-    count = matched = 0
+    count = 0
+    matched: set[int] = set()
     batch: dict[str, tuple] = {}
     for call in vcf.iter_variants(path, header):
         count += 1
-        # the DNA file may name chromosomes the other way (chr1 / 1): look for both
-        other = call.chrom[3:] if call.chrom.startswith("chr") else f"chr{call.chrom}"
-        for chrom in (call.chrom, other):
+        # the DNA file may name chromosomes the other way (chr1 / 1, chrM / MT)
+        for chrom in _chrom_spellings(call.chrom):
             batch[f"{chrom}:{call.pos}:{call.ref}:{call.alt}"] = (call.vaf, call.depth)
-        if len(batch) >= 20000:
-            matched += _rna_confirm(upload, batch)
+        if len(batch) >= 200000:
+            matched |= _rna_confirm(upload, batch)
             batch = {}
-    matched += _rna_confirm(upload, batch)
+    matched |= _rna_confirm(upload, batch)
+    matched_count = len(matched)
     log = list(header.warnings) + [
-        f"{matched} of {count} RNA calls confirm a DNA variant of the case."
+        f"{matched_count} of {count} RNA calls confirm a DNA variant of the case."
     ]
     return count, log
 
 
-def _rna_confirm(upload: Upload, rna: dict[str, tuple]) -> int:
-    """Set RNA VAF and depth on the case's DNA variants named in ``rna``; how many matched."""
+def _chrom_spellings(chrom: str) -> tuple[str, ...]:
+    base = chrom[3:] if chrom.startswith("chr") else chrom
+    if base in ("M", "MT"):
+        return ("MT", "M", "chrM", "chrMT")
+    return (base, f"chr{base}")
+
+
+def _rna_confirm(upload: Upload, rna: dict[str, tuple]) -> set[int]:
+    """Set RNA VAF and depth on the case's DNA variants named in ``rna``; the ids matched."""
+    if not rna:
+        return set()
     dna = list(
         Variant.objects.filter(case=upload.case, variant_id__in=list(rna)).only("id", "variant_id")
     )
     for variant in dna:
         variant.rna_vaf, variant.rna_depth = rna[variant.variant_id]
     Variant.objects.bulk_update(dna, ["rna_vaf", "rna_depth"], batch_size=2000)
-    return len(dna)
+    return {variant.pk for variant in dna}
 
 
 def _ingest_copy_number(upload: Upload, progress: Progress) -> tuple[int, list[str]]:

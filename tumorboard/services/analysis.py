@@ -88,19 +88,21 @@ def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
         .filter(~Q(consequence="") | ~Q(ref_length=F("alt_length")))
         .values_list("chrom", "pos", "ref", "alt", "vaf", "depth", "consequence", "info")
     )
-    coding: list[bm.TmbInput] = []
     indels: list[bm.MsiInput] = []
-    for c, p, r, a, v, d, csq, info in rows.iterator(chunk_size=20000):
-        if csq:
-            coding.append(
-                bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=True, vaf=v, depth=d,
-                            consequence=tuple(csq.split(",")))
-            )  # fmt: skip
-        if len(r) != len(a):
-            indels.append(
-                bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=True, info=info_from_text(info))
-            )
-    tmb = bm.compute_tmb(coding, assay=assay, bed=bed)
+
+    def coding():  # streamed: a VEP-annotated WGS case gives every call a consequence
+        for c, p, r, a, v, d, csq, info in rows.iterator(chunk_size=20000):
+            if len(r) != len(a):
+                indels.append(
+                    bm.MsiInput(
+                        chrom=c, pos=p, ref=r, alt=a, passed=True, info=info_from_text(info)
+                    )
+                )
+            if csq:
+                yield bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=True, vaf=v, depth=d,
+                                  consequence=tuple(csq.split(",")))  # fmt: skip
+
+    tmb = bm.compute_tmb(coding(), assay=assay, bed=bed)  # fills ``indels`` as it reads
     msi = bm.estimate_msi(
         indels, territory_mb=tmb.territory_mb, reference=_reference_fetch(case.assembly)
     )
