@@ -223,7 +223,8 @@ def compute_tmb(
 
     Counted: PASS, somatic, one of :data:`TMB_CONSEQUENCES`, VAF >= ``min_vaf`` and depth >=
     ``min_depth`` (a variant whose VAF or depth is not reported is not filtered on it), inside
-    the BED when one is given; each chrom/pos/ref/alt once.
+    the BED when one is given; each chrom/pos/ref/alt once (a repeat of a counted call is a
+    duplicate).
     """
     territory = read_bed(bed) if bed is not None else None
     size = territory.size_mb if territory is not None else territory_mb(assay)
@@ -234,11 +235,7 @@ def compute_tmb(
     counted = 0
     unreported = 0
     for v in variants:
-        key = (_norm_chrom(v.chrom), v.pos, v.ref.upper(), v.alt.upper())
-        if key in seen:
-            excluded["duplicate"] += 1
-            continue
-        seen.add(key)
+        # only counted calls are remembered: a WGS case's millions of others are not kept
         if not v.passed:
             excluded["not PASS"] += 1
         elif v.origin != "somatic":
@@ -251,7 +248,10 @@ def compute_tmb(
             excluded["depth below threshold"] += 1
         elif territory is not None and not territory.contains(v.chrom, v.pos):
             excluded["outside the BED"] += 1
+        elif (key := (_norm_chrom(v.chrom), v.pos, v.ref.upper(), v.alt.upper())) in seen:
+            excluded["duplicate"] += 1
         else:
+            seen.add(key)
             counted += 1
             if v.vaf is None or v.depth is None:
                 unreported += 1

@@ -98,6 +98,13 @@ def test_filtered_synonymous_germline_and_outside_calls_are_not_counted(one_mb_b
     }
 
 
+def test_a_repeated_call_that_is_not_counted_is_excluded_for_its_own_reason(one_mb_bed):
+    variants = [somatic(300, "intron_variant"), somatic(300, "intron_variant"), somatic(100)]
+    result = compute_tmb(variants, assay="panel", bed=one_mb_bed)
+    assert result.mutations_counted == 1
+    assert result.excluded == {"not a non-synonymous coding change": 2}
+
+
 def test_wes_tmb_uses_the_default_territory():
     result = compute_tmb([somatic(i) for i in range(240)], assay="WES")
     assert result.value == 8.0  # 240 / 30 Mb
