@@ -14,6 +14,11 @@ class _OnVendors:
         if schema_editor.connection.vendor in self.vendors:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs["vendors"] = self.vendors
+        return name, args, kwargs
+
 
 class AddIndexOnVendors(_OnVendors, migrations.AddIndex):
     """An index that only some databases can build (``NULLS LAST`` in an index: PostgreSQL).
@@ -26,11 +31,6 @@ class AddIndexOnVendors(_OnVendors, migrations.AddIndex):
         super().__init__(model_name, index)
         self.vendors = tuple(vendors)
 
-    def deconstruct(self):
-        name, args, kwargs = super().deconstruct()
-        kwargs["vendors"] = self.vendors
-        return name, args, kwargs
-
 
 class RunSQLOnVendors(_OnVendors, migrations.RunSQL):
     """SQL that only some databases take (a composite foreign key: PostgreSQL); the embedded
@@ -40,11 +40,6 @@ class RunSQLOnVendors(_OnVendors, migrations.RunSQL):
         super().__init__(sql, reverse_sql, **kwargs)
         self.vendors = tuple(vendors)
 
-    def deconstruct(self):
-        name, args, kwargs = super().deconstruct()
-        kwargs["vendors"] = self.vendors
-        return name, args, kwargs
-
 
 class AlterFieldOnVendors(_OnVendors, migrations.AlterField):
     """A field change made in the database only on ``vendors`` (the others convert it their own
@@ -53,8 +48,3 @@ class AlterFieldOnVendors(_OnVendors, migrations.AlterField):
     def __init__(self, model_name, name, field, preserve_default=True, vendors=("sqlite",)):
         super().__init__(model_name, name, field, preserve_default)
         self.vendors = tuple(vendors)
-
-    def deconstruct(self):
-        name, args, kwargs = super().deconstruct()
-        kwargs["vendors"] = self.vendors
-        return name, args, kwargs
