@@ -206,14 +206,14 @@ def table_rows(
     path: str | os.PathLike[str],
     *,
     filename: str | None,
-    header_line: int,
-    delimiter: str,
-    width: int,
+    layout,
     comments: tuple[str, ...] = ("#",),
 ) -> Iterator[tuple[int, list[str]]]:
-    """``(line_number, fields)`` of the data rows after ``header_line``; blank and comment lines
-    are skipped, and a row with fewer than ``width`` fields is refused with its line number."""
+    """``(line_number, fields)`` of the data rows after the header of a detected ``layout``
+    (``genomics.io.detect.Layout``); blank and comment lines are skipped, and a row with fewer
+    fields than the header is refused with its line number."""
     name = display_name(path, filename)
+    header_line, delimiter, width = layout.header_line, layout.delimiter, len(layout.columns)
     with TextLines(path, filename=filename) as lines:
         for number, line in lines:
             if number <= header_line or not line.strip() or line.startswith(comments):

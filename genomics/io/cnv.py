@@ -263,14 +263,7 @@ def _table_segments(
     end_col = col("end", "endpos", "loc.end")
     assert chrom_col is not None and start_col is not None and end_col is not None
     zero_based = fmt == "cnvkit_cns"
-    for number, fields in table_rows(
-        path,
-        filename=filename,
-        header_line=layout.header_line,
-        delimiter=layout.delimiter,
-        width=len(columns),
-        comments=("@", "#"),
-    ):
+    for number, fields in table_rows(path, filename=filename, layout=layout, comments=("@", "#")):
         chrom = fields[chrom_col]
         start = parse_int(
             fields[start_col], column=layout.columns[start_col], name=name, line=number

@@ -142,14 +142,7 @@ def read_expression(
         None if fmt == "salmon_quant" else fmt not in {"kallisto_abundance", "rsem_isoforms"}
     )
     duplicates = 0
-    for number, fields in table_rows(
-        path,
-        filename=filename,
-        header_line=layout.header_line,
-        delimiter=layout.delimiter,
-        width=len(columns),
-        comments=("#",),
-    ):
+    for number, fields in table_rows(path, filename=filename, layout=layout, comments=("#",)):
         records += 1
         identifier = fields[id_column].strip('"')
         tpm = parse_float(

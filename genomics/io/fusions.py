@@ -124,14 +124,7 @@ def _read_table(
                     total = (total or 0) + int(round(value))
         return total
 
-    for number, fields in table_rows(
-        path,
-        filename=filename,
-        header_line=layout.header_line,
-        delimiter=layout.delimiter,
-        width=len(columns),
-        comments=("#",),
-    ):
+    for number, fields in table_rows(path, filename=filename, layout=layout, comments=("#",)):
         records += 1
         if fmt == "arriba":
             reads = count(
