@@ -224,8 +224,10 @@ def _ingest_rna_variants(upload: Upload, progress: Progress) -> tuple[int, list[
 
 
 def _chrom_spellings(chrom: str) -> tuple[str, ...]:
-    base = chrom[3:] if chrom.startswith("chr") else chrom
-    if base in ("M", "MT"):
+    from genomics.io.genes import normalize_chrom
+
+    base = normalize_chrom(chrom)  # chr7 -> 7, chrM/M -> MT
+    if base == "MT":
         return ("MT", "M", "chrM", "chrMT")
     return (base, f"chr{base}")
 
