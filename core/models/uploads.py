@@ -43,7 +43,7 @@ class Upload(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            # the target of the variants' composite foreign key (upload, case)
+            # the key the variants' (upload, case) rule refers to (genomics migration 0006)
             models.UniqueConstraint(fields=["id", "case"], name="upload_id_case")
         ]
 

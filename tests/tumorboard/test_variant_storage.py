@@ -1,8 +1,9 @@
 """How the variant table keeps its rows whole on PostgreSQL.
 
-One composite foreign key, (upload, case) -> Upload (id, case), replaces one key per column: a
-stored variant always belongs to an existing upload of the same case, and deleting an upload
-deletes its variants in the database itself.
+The rule (upload, case) -> Upload (id, case) is checked by the database once per statement
+(migration genomics 0006): a stored variant always belongs to an existing upload of the same
+case, deleting an upload deletes its variants in the database itself, and an upload that has
+variants keeps its id and case.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tests.tumorboard.conftest import ingest_demo, ingesting
 from tumorboard.services.discard import case_discard
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the composite key exists on PostgreSQL only"
+    connection.vendor != "postgresql", reason="the statement checks exist on PostgreSQL only"
 )
 
 
@@ -30,7 +31,7 @@ def _variant_row(**values):
 def test_a_variant_whose_case_is_not_its_uploads_case_is_refused(users, case, site):
     upload = ingest_demo(case=case, user=users["molecular_biologist"])
     elsewhere = CaseFactory(site=site)
-    with pytest.raises(IntegrityError, match="variant_upload_case_fk"):
+    with pytest.raises(IntegrityError, match="which does not exist"):
         with transaction.atomic():
             _variant_row(case=elsewhere, upload=upload).save()
     assert not Variant.objects.filter(case=elsewhere).exists()
@@ -39,7 +40,7 @@ def test_a_variant_whose_case_is_not_its_uploads_case_is_refused(users, case, si
 @ingesting
 def test_a_variant_of_an_upload_that_does_not_exist_is_refused(users, case):
     upload = ingest_demo(case=case, user=users["molecular_biologist"])
-    with pytest.raises(IntegrityError, match="variant_upload_case_fk"):
+    with pytest.raises(IntegrityError, match="which does not exist"):
         with transaction.atomic():
             _variant_row(case=case, upload_id=upload.pk + 1000).save()
 
@@ -58,3 +59,37 @@ def test_discarding_a_case_leaves_no_variant(users, case):
     ingest_demo(case=case, user=users["molecular_biologist"])
     case_discard(case=case)
     assert Variant.objects.count() == 0
+
+
+@ingesting
+def test_moving_a_variant_to_another_case_is_refused(users, case, site):
+    upload = ingest_demo(case=case, user=users["molecular_biologist"])
+    elsewhere = CaseFactory(site=site)
+    with pytest.raises(IntegrityError, match="which does not exist"):
+        with transaction.atomic():
+            Variant.objects.filter(case=case, upload=upload).update(case=elsewhere)
+    assert not Variant.objects.filter(case=elsewhere).exists()
+
+
+@ingesting
+def test_an_upload_with_variants_cannot_move_to_another_case(users, case, site):
+    upload = ingest_demo(case=case, user=users["molecular_biologist"])
+    elsewhere = CaseFactory(site=site)
+    with pytest.raises(IntegrityError, match="cannot change"):
+        with transaction.atomic():
+            type(upload).objects.filter(pk=upload.pk).update(case=elsewhere)
+    upload.refresh_from_db()
+    assert upload.case_id == case.pk
+
+
+@ingesting
+def test_a_batch_of_variants_with_one_foreign_row_is_refused_whole(users, case, site):
+    upload = ingest_demo(case=case, user=users["molecular_biologist"])
+    elsewhere = CaseFactory(site=site)
+    before = Variant.objects.count()
+    rows = [_variant_row(case=case, upload=upload, line=n) for n in range(1, 50)]
+    rows.append(_variant_row(case=elsewhere, upload=upload, line=50))
+    with pytest.raises(IntegrityError, match="which does not exist"):
+        with transaction.atomic():
+            Variant.objects.bulk_create(rows)
+    assert Variant.objects.count() == before
