@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from math import inf
 
 from genomics.annotation.annotator import DISTANCE, Annotator, default_annotator
 from genomics.annotation.hotspots import is_hotspot
@@ -61,6 +62,9 @@ class VariantAnnotationContext:
         self.genes_without_reference: Counter[str] = Counter()
         self._spans = _indexed_spans(self.annotator)
         self._chrom_spans: dict[str, tuple[list[int], list[int]] | None] = {}
+        # the last gap between indexed spans found: (chrom, low, high); sorted calls mostly
+        # fall into the same gap as the call before
+        self._gap: tuple[str, float, float] = ("", 0, 0)
         self._roles: dict[str, str | None] = {}
         self._bare: dict[str, VariantNote] = {}  # gene -> the note of an unannotated variant
 
@@ -69,15 +73,28 @@ class VariantAnnotationContext:
         would return None; a bisect instead of the annotator's own work (most WGS calls)."""
         if self._spans is None:
             return False
+        # the annotator trims the allele to its minimal form inside pos-1 .. pos+len(ref)
+        end = pos + len(ref)
+        gap_chrom, low, high = self._gap
+        if low < pos - 1 and end < high and chrom == gap_chrom:
+            return True
         spans = self._chrom_spans.get(chrom, False)
         if spans is False:
             spans = self._chrom_spans[chrom] = self._spans.get(norm_chrom(chrom))
         if spans is None:
+            self._gap = (chrom, -inf, inf)
             return True
         starts, ends = spans
-        # the annotator trims the allele to its minimal form inside pos-1 .. pos+len(ref)
-        i = bisect_right(starts, pos + len(ref)) - 1
-        return i < 0 or ends[i] < pos - 1
+        i = bisect_right(starts, end) - 1
+        if i >= 0 and ends[i] >= pos - 1:
+            return False
+        # every allele with ends[i] < pos - 1 and pos + len(ref) < starts[i + 1] is outside too
+        self._gap = (
+            chrom,
+            ends[i] if i >= 0 else -inf,
+            starts[i + 1] if i + 1 < len(starts) else inf,
+        )
+        return True
 
     def _gene_at(self, chrom: str, pos: int) -> str:
         if self.gene_spans is None:

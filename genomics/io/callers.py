@@ -341,9 +341,14 @@ def make_extractor(
             total = 0
             if len(parts) == n:
                 try:
-                    counts = list(map(int, parts))
-                    ac = counts[ai]
-                    total = sum(counts)
+                    if n == 2:
+                        counts = [int(parts[0]), int(parts[1])]
+                        ac = counts[1]
+                        total = counts[0] + ac
+                    else:
+                        counts = list(map(int, parts))
+                        ac = counts[ai]
+                        total = sum(counts)
                 except ValueError:  # '.' among the counts
                     opt = [_i(p) for p in parts]
                     ac = opt[ai]

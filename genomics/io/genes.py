@@ -12,6 +12,7 @@ import bisect
 import csv
 import gzip
 import heapq
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ class GeneSpans:
         self._by_name = {gene.name: gene for gene in genes}
         self._by_ensembl = {g.ensembl_gene: g.name for g in genes if g.ensembl_gene}
         self._points: dict[str, tuple[list[int], list[str]]] = {}
+        self._last: tuple[str, float, float, str] = ("", 0, 0, "")  # chrom, interval, name
 
     def __len__(self) -> int:
         return len(self._by_name)
@@ -141,12 +143,22 @@ class GeneSpans:
     def name_at(self, chrom: str, pos: int) -> str:
         """The first gene (by start) overlapping one position, or ''; the same answer as
         ``overlapping(chrom, pos, pos)[0].name`` with a single bisect."""
+        last_chrom, low, high, name = self._last
+        if low <= pos < high and chrom == last_chrom:  # sorted calls: mostly the same interval
+            return name
         points = self._points.get(chrom)
         if points is None:
             points = self._points[chrom] = self._point_table(normalize_chrom(chrom))
         bounds, names = points
         i = bisect.bisect_right(bounds, pos) - 1
-        return names[i] if i >= 0 else ""
+        name = names[i] if i >= 0 else ""
+        self._last = (
+            chrom,
+            bounds[i] if i >= 0 else -math.inf,
+            bounds[i + 1] if i + 1 < len(bounds) else math.inf,
+            name,
+        )
+        return name
 
     def _point_table(self, key: str) -> tuple[list[int], list[str]]:
         """Boundaries of the elementary intervals of one chromosome and, for each, the first

@@ -696,8 +696,11 @@ def _iter_body(
         warn("no reference FASTA configured: indels were trimmed but not left-aligned")
     keep = frozenset(INFO_KEEP)
     ann_key = header.annotation_key
-    aux_keys = frozenset(_INFO_VAF) | ({ann_key} if ann_key else frozenset())
     info_vaf = not nsamples or ti < 0 or "TVAF" in scratch.info_defs
+    # INFO keys read for VAF only when no sample column gives it
+    aux_keys = (frozenset(_INFO_VAF) if info_vaf else frozenset()) | (
+        {ann_key} if ann_key else frozenset()
+    )
     plans: dict[tuple[str, int], _Plan] = {}
     filt_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
     chrom_seen: dict[str, bool] = {}

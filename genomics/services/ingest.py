@@ -41,50 +41,71 @@ def _variant_row(case_id, upload_id, origin, call, note, vaf, depth) -> tuple:
     )  # fmt: skip
 
 
-def _variant_copy_line(prefix: str, call, note, vaf, depth) -> str | None:
-    """The same row as ``_variant_row`` in COPY text after ``prefix`` (its first three
-    columns), or None when a text value needs escaping (then the generic conversion does it)."""
-    chrom, ref, alt = call.chrom, call.ref, call.alt
-    filters = ";".join(call.filters)
-    consequence = ",".join(note.consequence)
-    criteria = json_text(note.criteria) if note.criteria else "[]"
-    probe = "".join(
-        (
-            chrom,
-            ref,
-            alt,
+class VariantCopyLines:
+    """The same rows as ``_variant_row`` as lines of COPY text after ``prefix`` (their first
+    three columns). A call returns None when a text value needs escaping (then the generic
+    conversion does it). The columns of a note shared between calls are formatted once."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        # id(note) -> (note, its columns): holding the note keeps its id from being reused
+        self._shared: dict[int, tuple[object, str | None]] = {}
+
+    def __call__(self, call, note, vaf, depth) -> str | None:
+        if note.source:  # annotated: a note of its own
+            note_text = _note_copy_text(note)
+        else:
+            shared = self._shared.get(id(note))
+            if shared is None:
+                shared = self._shared[id(note)] = (note, _note_copy_text(note))
+            note_text = shared[1]
+        if note_text is None:
+            return None
+        chrom, ref, alt, original, info = (
+            call.chrom,
+            call.ref,
+            call.alt,
             call.original,
-            filters,
-            note.gene,
-            note.transcript,
-            consequence,
-            note.hgvsc,
-            note.hgvsp,
-            note.hgvsp_short,
-            note.exon,
-            note.source,
-            note.gene_role,
-            note.oncogenicity,
-            criteria,
             call.info_text,
         )
+        filters = ";".join(call.filters)
+        probe = "".join((chrom, ref, alt, original, filters, info))
+        if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
+            return None
+        qual, alt_count, normal_vaf, normal_depth = (
+            call.qual, call.alt_count, call.normal_vaf, call.normal_depth
+        )  # fmt: skip
+        return (
+            f"{self.prefix}{call.line}\t{chrom}:{call.pos}:{ref}:{alt}\t{chrom}\t{call.pos}\t"
+            f"{ref}\t{alt}\t{original}\t{filters}\t{'t' if call.passed else 'f'}\t"
+            f"{_NULL if qual is None else qual}\t{_NULL if vaf is None else vaf}\t"
+            f"{_NULL if depth is None else depth}\t{_NULL if alt_count is None else alt_count}\t"
+            f"{_NULL if normal_vaf is None else normal_vaf}\t"
+            f"{_NULL if normal_depth is None else normal_depth}\t{note_text}\t{info}"
+        )
+
+
+def _note_copy_text(note) -> str | None:
+    """A note's columns (gene ... oncogenicity_criteria) in COPY text, or None when one needs
+    escaping."""
+    fields = (
+        note.gene,
+        note.transcript,
+        ",".join(note.consequence),
+        note.hgvsc,
+        note.hgvsp,
+        note.hgvsp_short,
+        note.exon,
+        note.source,
+        note.gene_role,
+        "t" if note.hotspot else "f",
+        note.oncogenicity,
+        json_text(note.criteria) if note.criteria else "[]",
     )
+    probe = "".join(fields)
     if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
         return None
-    qual, alt_count, normal_vaf, normal_depth = (
-        call.qual, call.alt_count, call.normal_vaf, call.normal_depth
-    )  # fmt: skip
-    return (
-        f"{prefix}{call.line}\t{chrom}:{call.pos}:{ref}:{alt}\t{chrom}\t{call.pos}\t{ref}\t{alt}\t"
-        f"{call.original}\t{filters}\t{'t' if call.passed else 'f'}\t"
-        f"{_NULL if qual is None else qual}\t{_NULL if vaf is None else vaf}\t"
-        f"{_NULL if depth is None else depth}\t{_NULL if alt_count is None else alt_count}\t"
-        f"{_NULL if normal_vaf is None else normal_vaf}\t"
-        f"{_NULL if normal_depth is None else normal_depth}\t{note.gene}\t{note.transcript}\t"
-        f"{consequence}\t{note.hgvsc}\t{note.hgvsp}\t{note.hgvsp_short}\t{note.exon}\t"
-        f"{note.source}\t{note.gene_role}\t{'t' if note.hotspot else 'f'}\t{note.oncogenicity}\t"
-        f"{criteria}\t{call.info_text}"
-    )
+    return "\t".join(fields)
 
 
 def upload_ingest(*, upload_id: int) -> None:
@@ -166,7 +187,7 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
     # A germline VCF describes the normal: its VAF and depth are the normal column's when the
     # file has one (SAGE and paired callers write the tumor column too).
     from_normal = origin == "germline" and header.normal_sample is not None
-    prefix = f"{case_id}\t{upload_id}\t{origin}\t"
+    copy_line = VariantCopyLines(f"{case_id}\t{upload_id}\t{origin}\t")
     with BulkWriter(Variant, VARIANT_COLUMNS) as writer:
         add, add_line, use_copy = writer.add, writer.add_line, writer.use_copy
         next_progress = 20000
@@ -177,7 +198,7 @@ def _ingest_small_variants(upload: Upload, progress: Progress) -> tuple[int, lis
             vaf, depth = (
                 (call.normal_vaf, call.normal_depth) if from_normal else (call.vaf, call.depth)
             )
-            line = _variant_copy_line(prefix, call, note, vaf, depth) if use_copy else None
+            line = copy_line(call, note, vaf, depth) if use_copy else None
             if line is not None:
                 add_line(line)
             else:

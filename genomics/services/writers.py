@@ -54,7 +54,7 @@ class BulkWriter:
         self,
         model: type[models.Model],
         columns: Sequence[str],
-        batch_size: int = 20000,
+        batch_size: int = 5000,
     ):
         self.model = model
         self.columns = list(columns)

@@ -25,10 +25,11 @@ class TestCopyLines:
         ],
     )
     def test_the_fast_line_is_the_generic_conversion(self, test_data, name):
-        from genomics.services.ingest import _variant_copy_line, _variant_row
+        from genomics.services.ingest import VariantCopyLines, _variant_row
         from genomics.services.writers import copy_row
         from genomics.variant_annotation import VariantNote
 
+        copy_line = VariantCopyLines("7\t9\tsomatic\t")
         _header, calls = self._calls(test_data / "vcf" / name)
         assert calls
         notes = [
@@ -43,20 +44,38 @@ class TestCopyLines:
         for call in calls:
             for note in notes:
                 row = _variant_row(7, 9, "somatic", call, note, call.vaf, call.depth)
-                line = _variant_copy_line("7\t9\tsomatic\t", call, note, call.vaf, call.depth)
+                line = copy_line(call, note, call.vaf, call.depth)
                 assert line == copy_row(row)
 
     def test_a_value_that_needs_escaping_is_left_to_the_generic_conversion(self, test_data):
         from dataclasses import replace
 
-        from genomics.services.ingest import _variant_copy_line, _variant_row
+        from genomics.services.ingest import VariantCopyLines, _variant_row
         from genomics.services.writers import copy_row
         from genomics.variant_annotation import VariantNote
 
+        copy_line = VariantCopyLines("7\t9\tsomatic\t")
         _header, calls = self._calls(
             test_data / "vcf" / "somaticseq_paired_MuTect2.tiny_ref.vcf.gz"
         )
         call = replace(calls[0], info_text="GENE=A\\B", filters=("weird\tfilter",))
-        assert _variant_copy_line("7\t9\tsomatic\t", call, VariantNote(), None, None) is None
+        assert copy_line(call, VariantNote(), None, None) is None
         line = copy_row(_variant_row(7, 9, "somatic", call, VariantNote(), None, None))
         assert "GENE=A\\\\B" in line and "weird\\tfilter" in line
+
+    def test_a_shared_note_that_needs_escaping_is_left_to_the_generic_conversion(self, test_data):
+        from genomics.services.ingest import VariantCopyLines, _variant_row
+        from genomics.services.writers import copy_row
+        from genomics.variant_annotation import VariantNote
+
+        copy_line = VariantCopyLines("7\t9\tsomatic\t")
+        _header, calls = self._calls(
+            test_data / "vcf" / "somaticseq_paired_MuTect2.tiny_ref.vcf.gz"
+        )
+        odd, plain = VariantNote(gene="A\tB"), VariantNote(gene="TP53")
+        for call in calls[:3]:  # a shared note's columns are formatted once, then reused
+            assert copy_line(call, odd, call.vaf, call.depth) is None
+            line = copy_line(call, plain, call.vaf, call.depth)
+            assert line == copy_row(
+                _variant_row(7, 9, "somatic", call, plain, call.vaf, call.depth)
+            )

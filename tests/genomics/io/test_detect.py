@@ -176,6 +176,21 @@ class TestGeneSpans:
             first = genes.overlapping("7", pos, pos)
             assert genes.name_at("7", pos) == (first[0].name if first else "")
 
+    def test_name_at_answers_the_same_in_any_order_of_positions(self):
+        import random
+
+        genes = GeneSpans.load("GRCh38")
+        rnd = random.Random(7)
+        egfr, braf = genes.get("EGFR"), genes.get("BRAF")
+        queries = [
+            (gene.chrom if rnd.random() < 0.5 else "chr" + gene.chrom, pos)
+            for gene in (egfr, braf)
+            for pos in range(gene.start - 3, gene.end + 4, 997)
+        ] + [("7", egfr.start - 1), ("7", egfr.start), ("7", egfr.end), ("7", egfr.end + 1)]
+        for chrom, pos in queries + rnd.sample(queries, len(queries)):
+            first = genes.overlapping(chrom, pos, pos)
+            assert genes.name_at(chrom, pos) == (first[0].name if first else ""), (chrom, pos)
+
     def test_assembly_from_contig_lengths(self):
         assert assembly_from_contigs({"chr1": 248956422}) == "GRCh38"
         assert assembly_from_contigs({"2": 243199373}) == "GRCh37"
