@@ -18,6 +18,7 @@ from genomics.annotation.oncogenicity import classify_oncogenicity
 from genomics.annotation.pipeline import annotation_from_pipeline
 from genomics.annotation.roles import gene_role
 from genomics.io.genes import GeneSpans
+from genomics.io.vcf import info_from_text
 
 
 @dataclass(slots=True, frozen=True)
@@ -120,7 +121,7 @@ class VariantAnnotationContext:
             annotation = self.annotator.annotate(call.chrom, call.pos, call.ref, call.alt)
         if annotation is None:
             self.not_annotated += 1
-            gene = _gene_from_info(call.info) or self._gene_at(call.chrom, call.pos)
+            gene = _gene_from_info_text(call.info_text) or self._gene_at(call.chrom, call.pos)
             if gene:
                 self.genes_without_reference[gene] += 1
             note = self._bare.get(gene)
@@ -182,7 +183,11 @@ class VariantAnnotationContext:
         return lines
 
 
-def _gene_from_info(info: dict) -> str:
+def _gene_from_info_text(text: str) -> str:
+    """The gene a caller names in its kept INFO items (``KEY=VALUE;FLAG``), or ''."""
+    if "GENE" not in text and "SYMBOL" not in text and "Gene" not in text:
+        return ""  # most calls: nothing to read
+    info = info_from_text(text)
     for key in ("GENE", "SYMBOL", "Gene", "GENEINFO"):
         value = info.get(key)
         if value:

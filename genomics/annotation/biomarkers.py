@@ -318,7 +318,8 @@ class MsiResult:
 
 ReferenceFetch = Callable[[str, int, int], "str | None"]
 
-_REPEAT_KEYS = ("STR", "RU", "RPA", "REFREP")
+#: the INFO keys of a caller's repeat annotation (Mutect2, Strelka2)
+REPEAT_KEYS = ("STR", "RU", "RPA", "REFREP")
 
 
 def _first_int(value: object) -> int | None:
@@ -344,7 +345,7 @@ def _is_microsatellite(unit: str, copies: int | None) -> bool:
 
 def _caller_repeat(info: Mapping[str, object]) -> bool | None:
     """True/False from caller annotation, None when the record carries none."""
-    if not any(key in info for key in _REPEAT_KEYS):
+    if not any(key in info for key in REPEAT_KEYS):
         return None
     unit = str(info.get("RU") or "")
     if "REFREP" in info:  # Strelka2

@@ -138,10 +138,14 @@ class VariantCall:
     normal_vaf: float | None
     normal_depth: int | None
     annotation: str | None
-    info: dict[str, str]
     allele_index: int
     #: the kept INFO items as they were written (``KEY=VALUE;FLAG``), for storage
     info_text: str = ""
+
+    @property
+    def info(self) -> dict[str, str]:
+        """The kept INFO items (repeat context, somatic flags, gene names) as a dict."""
+        return info_from_text(self.info_text)
 
 
 def info_from_text(text: str) -> dict[str, str]:
@@ -888,7 +892,6 @@ def _iter_body(
         if not alts:
             skipped_ref_only += 1
             continue
-        kept: dict[str, str] = {}
         kept_items: list[str] = []
         infos: dict[str, str] = {}
         if info != ".":
@@ -897,7 +900,6 @@ def _iter_body(
                 role = wanted.get(k)
                 if role is not None:
                     if role[0]:
-                        kept[k] = v
                         kept_items.append(item)
                     if role[1]:
                         infos[k] = v
@@ -940,7 +942,6 @@ def _iter_body(
                 nvaf,
                 ndepth,
                 annotation,
-                kept,
                 ai,
                 info_text,
             )

@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 import dart
 from core.services.audit import audit_record
 from genomics.alterations import AMPLIFICATION, DELETION, EXPRESSION, FUSION, Alteration
+from genomics.annotation.biomarkers import REPEAT_KEYS
 from genomics.io.vcf import info_from_text
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 from genomics.selectors import variant_alteration
@@ -68,6 +69,14 @@ def case_alterations(*, case: Case) -> list[Alteration]:
     return alterations
 
 
+def _repeat_info(info_text: str) -> dict[str, str]:
+    """The stored INFO items as MSI reads them; most indels carry no repeat key, and for those
+    the text is not parsed."""
+    if any(key in info_text for key in REPEAT_KEYS):
+        return info_from_text(info_text)
+    return {}
+
+
 def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
     """TMB and MSI from the case's somatic small variants (nothing when there are none)."""
     from genomics.annotation import biomarkers as bm
@@ -94,9 +103,7 @@ def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
         for c, p, r, a, v, d, csq, info in rows.iterator(chunk_size=20000):
             if len(r) != len(a):
                 indels.append(
-                    bm.MsiInput(
-                        chrom=c, pos=p, ref=r, alt=a, passed=True, info=info_from_text(info)
-                    )
+                    bm.MsiInput(chrom=c, pos=p, ref=r, alt=a, passed=True, info=_repeat_info(info))
                 )
             if csq:
                 yield bm.TmbInput(chrom=c, pos=p, ref=r, alt=a, passed=True, vaf=v, depth=d,
