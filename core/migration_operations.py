@@ -33,7 +33,7 @@ class AddIndexOnVendors(_OnVendors, migrations.AddIndex):
 
 
 class RunSQLOnVendors(_OnVendors, migrations.RunSQL):
-    """SQL that only some databases take (a composite foreign key: PostgreSQL); the embedded
+    """SQL that only some databases take (triggers in PL/pgSQL: PostgreSQL); the embedded
     SQLite demo goes without it."""
 
     def __init__(self, sql, reverse_sql=None, vendors=("postgresql",), **kwargs):

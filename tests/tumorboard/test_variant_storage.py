@@ -1,9 +1,10 @@
 """How the variant table keeps its rows whole on PostgreSQL.
 
 The rule (upload, case) -> Upload (id, case) is checked by the database once per statement
-(migration genomics 0006): a stored variant always belongs to an existing upload of the same
-case, deleting an upload deletes its variants in the database itself, and an upload that has
-variants keeps its id and case.
+(migrations genomics 0006 and 0007): a stored variant always belongs to an existing upload of the
+same case, deleting or truncating uploads deletes their variants in the database itself, an
+upload that has variants keeps its id and case, and an upload cannot be deleted under a
+transaction that is still storing its variants.
 """
 
 from __future__ import annotations
@@ -93,3 +94,79 @@ def test_a_batch_of_variants_with_one_foreign_row_is_refused_whole(users, case, 
         with transaction.atomic():
             Variant.objects.bulk_create(rows)
     assert Variant.objects.count() == before
+
+
+@ingesting
+def test_a_copy_batch_with_one_foreign_row_is_refused_whole(users, case, site):
+    from genomics.services.ingest import VARIANT_COLUMNS
+    from genomics.services.writers import BulkWriter
+
+    upload = ingest_demo(case=case, user=users["molecular_biologist"])
+    elsewhere = CaseFactory(site=site)
+    before = Variant.objects.count()
+
+    def row(case_id, line):
+        values = dict.fromkeys(VARIANT_COLUMNS)
+        values.update(
+            case_id=case_id, upload_id=upload.pk, origin="somatic", line=line,
+            variant_id=f"7:{line}:A:T", chrom="7", pos=line, ref="A", alt="T", original="",
+            filters="PASS", passed=True, gene="", transcript="", consequence="", hgvsc="",
+            hgvsp="", hgvsp_short="", exon="", annotation_source="", gene_role="",
+            hotspot=False, oncogenicity="", oncogenicity_criteria=[], info="",
+        )  # fmt: skip
+        return tuple(values[name] for name in VARIANT_COLUMNS)
+
+    with pytest.raises(IntegrityError, match="which does not exist"):
+        with transaction.atomic(), BulkWriter(Variant, VARIANT_COLUMNS) as writer:
+            for line in range(1, 100):
+                writer.add(row(case.pk, line))
+            writer.add(row(elsewhere.pk, 100))
+            writer.flush()
+    assert Variant.objects.count() == before
+
+
+@ingesting
+def test_truncating_the_uploads_empties_the_variant_table(users, case):
+    ingest_demo(case=case, user=users["molecular_biologist"])
+    assert Variant.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE core_upload CASCADE")
+    assert not Variant.objects.exists()
+
+
+@ingesting
+def test_an_upload_cannot_be_deleted_while_its_variants_are_being_stored(users, case):
+    import psycopg2
+    from psycopg2 import errors
+
+    upload = ingest_demo(case=case, user=users["molecular_biologist"])
+    settings = connection.settings_dict
+    params = dict(
+        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"] or None,
+        host=settings["HOST"], port=settings["PORT"] or 5432,
+    )  # fmt: skip
+    storing, deleting = psycopg2.connect(**params), psycopg2.connect(**params)
+    try:
+        with storing.cursor() as cursor:  # an open transaction that stores one more variant
+            cursor.execute(
+                "INSERT INTO genomics_variant (case_id, upload_id, origin, line, variant_id, "
+                "chrom, pos, ref, alt, original, filters, passed, gene, transcript, consequence,"
+                " hgvsc, hgvsp, hgvsp_short, exon, annotation_source, gene_role, hotspot, "
+                "oncogenicity, oncogenicity_criteria, info) VALUES (%s, %s, 'somatic', 1, "
+                "'7:1:A:T', '7', 1, 'A', 'T', '', 'PASS', true, '', '', '', '', '', '', '', '', "
+                "'', false, '', '[]', '')",
+                [case.pk, upload.pk],
+            )
+        with deleting.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(errors.LockNotAvailable):
+                cursor.execute("DELETE FROM core_upload WHERE id = %s", [upload.pk])
+        deleting.rollback()
+        storing.commit()
+        with deleting.cursor() as cursor:  # once stored, the delete takes them all along
+            cursor.execute("DELETE FROM core_upload WHERE id = %s", [upload.pk])
+        deleting.commit()
+    finally:
+        storing.close()
+        deleting.close()
+    assert not Variant.objects.filter(case=case).exists()
