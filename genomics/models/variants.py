@@ -14,9 +14,8 @@ class Variant(models.Model):
 
     # Integrity on PostgreSQL: (upload, case) -> Upload (id, case), cascading on delete, checked
     # by triggers once per statement instead of a foreign key's check per row (migrations 0006
-    # and 0007);
-    # a variant's case is always its upload's case. Services delete an upload's rows themselves
-    # (the embedded SQLite demo has no such check).
+    # and 0007); a variant's case is always its upload's case. Services delete an upload's rows
+    # themselves (the embedded SQLite demo has no such check).
     # The case's own index is kept: sorts without an index of their own read the case's rows
     # through it (0.5-1 s for 1M rows) instead of a parallel seq scan (2-4 s).
     case = models.ForeignKey(
