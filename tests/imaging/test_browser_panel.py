@@ -45,7 +45,9 @@ def page(monkeypatch):
         browser.close()
 
 
-def test_predictions_uploaded_on_the_case_page_show_in_the_panel(page, live_server, users, case):
+# The database fixtures come before ``page``: once Playwright's event loop runs, Django opens
+# another connection for them, which the test database's teardown then finds still open.
+def test_predictions_uploaded_on_the_case_page_show_in_the_panel(users, case, live_server, page):
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(users["molecular_biologist"].username)
