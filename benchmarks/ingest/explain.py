@@ -2,7 +2,7 @@
 
 Fills its own database (``dart_bench`` by default) with ``--cases`` cases of ``--rows-per-case``
 generated Variant rows each (COPY of generated rows, not the full ingestion: the indexes are
-dropped during the load and rebuilt from their own definitions afterwards, foreign-key triggers
+dropped during the load and rebuilt from their own definitions afterwards, the table's triggers
 are paused for the load), runs VACUUM ANALYZE, then prints ``EXPLAIN (ANALYZE, BUFFERS)``
 summaries for ``genomics.selectors.variants_of`` with every sort key and direction, first page
 (LIMIT 50) and a deep page (OFFSET 100000), and the ``count(*)`` of one case.
@@ -164,7 +164,7 @@ def fill(cases: int, rows_per_case: int, reuse: bool) -> list[int]:
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        # the rows are valid by construction; per-row foreign-key checks would triple the load
+        # the rows are valid by construction; the key checks would only slow the load
         cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER ALL')
     cols = ", ".join(f'"{c}"' for c in COLUMNS)
     t0 = time.perf_counter()
