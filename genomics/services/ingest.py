@@ -11,7 +11,7 @@ from django.db import transaction
 from core.models import BackgroundJob, Upload
 from core.services.jobs import job_finish, job_progress, job_start, upload_job_failures
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
-from genomics.services.writers import BulkWriter, json_text
+from genomics.services.writers import BulkWriter, json_text, needs_escape
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,7 @@ class VariantCopyLines:
             call.info_text,
         )
         filters = ";".join(call.filters)
-        probe = "".join((chrom, ref, alt, original, filters, info))
-        if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
+        if needs_escape("".join((chrom, ref, alt, original, filters, info))):
             return None
         qual, alt_count, normal_vaf, normal_depth = (
             call.qual, call.alt_count, call.normal_vaf, call.normal_depth
@@ -102,8 +101,7 @@ def _note_copy_text(note) -> str | None:
         note.oncogenicity,
         json_text(note.criteria) if note.criteria else "[]",
     )
-    probe = "".join(fields)
-    if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
+    if needs_escape("".join(fields)):
         return None
     return "\t".join(fields)
 

@@ -19,8 +19,13 @@ _NULL = "\\N"
 _json = json.JSONEncoder(separators=(",", ":")).encode
 
 
+def needs_escape(text: str) -> bool:
+    """True when COPY text format must escape something in ``text``."""
+    return "\\" in text or "\t" in text or "\n" in text or "\r" in text
+
+
 def _escape(text: str) -> str:
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+    if needs_escape(text):
         text = text.replace("\\", "\\\\").replace("\t", "\\t")
         return text.replace("\n", "\\n").replace("\r", "\\r")
     return text

@@ -9,10 +9,14 @@ transaction that is still storing its variants.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from genomics.models import Variant
+from genomics.services.ingest import VARIANT_COLUMNS
+from genomics.services.writers import BulkWriter, copy_row
 from tests.factories import CaseFactory
 from tests.tumorboard.conftest import ingest_demo, ingesting
 from tumorboard.services.discard import case_discard
@@ -26,6 +30,12 @@ def _variant_row(**values):
     row = dict(line=1, variant_id="7:140753336:A:T", chrom="7", pos=140753336, ref="A", alt="T")
     row.update(values)
     return Variant(**row)
+
+
+def _copy_values(**values) -> tuple:
+    """The same variant as ``_variant_row`` as the ingestion writes it (``VARIANT_COLUMNS``)."""
+    variant = _variant_row(**values)
+    return tuple(getattr(variant, name) for name in VARIANT_COLUMNS)
 
 
 @ingesting
@@ -98,29 +108,14 @@ def test_a_batch_of_variants_with_one_foreign_row_is_refused_whole(users, case, 
 
 @ingesting
 def test_a_copy_batch_with_one_foreign_row_is_refused_whole(users, case, site):
-    from genomics.services.ingest import VARIANT_COLUMNS
-    from genomics.services.writers import BulkWriter
-
     upload = ingest_demo(case=case, user=users["molecular_biologist"])
     elsewhere = CaseFactory(site=site)
     before = Variant.objects.count()
-
-    def row(case_id, line):
-        values = dict.fromkeys(VARIANT_COLUMNS)
-        values.update(
-            case_id=case_id, upload_id=upload.pk, origin="somatic", line=line,
-            variant_id=f"7:{line}:A:T", chrom="7", pos=line, ref="A", alt="T", original="",
-            filters="PASS", passed=True, gene="", transcript="", consequence="", hgvsc="",
-            hgvsp="", hgvsp_short="", exon="", annotation_source="", gene_role="",
-            hotspot=False, oncogenicity="", oncogenicity_criteria=[], info="",
-        )  # fmt: skip
-        return tuple(values[name] for name in VARIANT_COLUMNS)
-
     with pytest.raises(IntegrityError, match="which does not exist"):
         with transaction.atomic(), BulkWriter(Variant, VARIANT_COLUMNS) as writer:
             for line in range(1, 100):
-                writer.add(row(case.pk, line))
-            writer.add(row(elsewhere.pk, 100))
+                writer.add(_copy_values(case_id=case.pk, upload_id=upload.pk, line=line))
+            writer.add(_copy_values(case_id=elsewhere.pk, upload_id=upload.pk, line=100))
             writer.flush()
     assert Variant.objects.count() == before
 
@@ -148,14 +143,10 @@ def test_an_upload_cannot_be_deleted_while_its_variants_are_being_stored(users, 
     storing, deleting = psycopg2.connect(**params), psycopg2.connect(**params)
     try:
         with storing.cursor() as cursor:  # an open transaction that stores one more variant
-            cursor.execute(
-                "INSERT INTO genomics_variant (case_id, upload_id, origin, line, variant_id, "
-                "chrom, pos, ref, alt, original, filters, passed, gene, transcript, consequence,"
-                " hgvsc, hgvsp, hgvsp_short, exon, annotation_source, gene_role, hotspot, "
-                "oncogenicity, oncogenicity_criteria, info) VALUES (%s, %s, 'somatic', 1, "
-                "'7:1:A:T', '7', 1, 'A', 'T', '', 'PASS', true, '', '', '', '', '', '', '', '', "
-                "'', false, '', '[]', '')",
-                [case.pk, upload.pk],
+            line = copy_row(_copy_values(case_id=case.pk, upload_id=upload.pk)) + "\n"
+            cursor.copy_expert(
+                f"COPY genomics_variant ({', '.join(VARIANT_COLUMNS)}) FROM STDIN",
+                io.StringIO(line),
             )
         with deleting.cursor() as cursor:
             cursor.execute("SET lock_timeout = '300ms'")

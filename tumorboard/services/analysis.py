@@ -11,7 +11,7 @@ from django.db.models.functions import Length
 import dart
 from core.services.audit import audit_record
 from genomics.alterations import AMPLIFICATION, DELETION, EXPRESSION, FUSION, Alteration
-from genomics.annotation.biomarkers import REPEAT_KEYS
+from genomics.annotation import biomarkers as bm
 from genomics.io.vcf import info_from_text
 from genomics.models import CopyNumberCall, ExpressionValue, FusionCall, Variant
 from genomics.selectors import variant_alteration
@@ -72,15 +72,13 @@ def case_alterations(*, case: Case) -> list[Alteration]:
 def _repeat_info(info_text: str) -> dict[str, str]:
     """The stored INFO items as MSI reads them; most indels carry no repeat key, and for those
     the text is not parsed."""
-    if any(key in info_text for key in REPEAT_KEYS):
+    if any(key in info_text for key in bm.REPEAT_KEYS):
         return info_from_text(info_text)
     return {}
 
 
 def case_biomarkers(*, case: Case) -> tuple[list[dict], list[Alteration]]:
     """TMB and MSI from the case's somatic small variants (nothing when there are none)."""
-    from genomics.annotation import biomarkers as bm
-
     somatic = Variant.objects.filter(case=case, origin="somatic")
     if not somatic.exists():
         return [], []
