@@ -392,6 +392,8 @@ def make_extractor(
                 ac = _i(_get(vals, i_vd))
             return vaf, depth, ac, problem
 
+        # what genomics.io._vcfscan needs to read bi-allelic records the same way
+        allelic_depths.layout = (i_ad, i_af, i_dp, i_fa)  # type: ignore[attr-defined]
         return allelic_depths
 
     if "AO" in ix and "RO" in ix:

@@ -17,6 +17,10 @@ from genomics.io.callers import Extractor, detect_callers, make_extractor, resol
 from genomics.io.errors import InputError
 from genomics.io.genes import ASSEMBLY_ALIASES
 from genomics.io.normalize import is_plain, normalize
+try:  # the compiled fast path (setup.py); the Python reader below is the reference
+    from genomics.io._vcfscan import Scanner
+except ImportError:  # pragma: no cover - not built: every line is read in Python
+    Scanner = None
 from genomics.io.sniff import (
     MAX_DECOMPRESSED_BYTES,
     MAX_EXPANSION_RATIO,
@@ -473,6 +477,8 @@ class _Plan:
     #: accepts only what ``regex`` accepts (plain digits, decimals, in-range GT); a miss means
     #: "check each sample with ``regex``", never "invalid"
     fast: Callable[[str], object] | None = None
+    #: one letter per FORMAT key for the fast paths (G genotype, I, F, S), or None
+    types: str | None = None
 
 
 def _format_plan(
@@ -515,30 +521,41 @@ def _format_plan(
         pattern = r"\.?"
     numbers = {k: v[0] for k, v in header.format_defs.items()}
     plan = _Plan(re.compile(pattern), keys, make_extractor(keys, numbers, header.callers))
-    fast = _fast_sample_pattern(keys, n_alleles, header)
+    plan.types = _fast_types(keys, header)
+    fast = _fast_sample_pattern(plan.types, n_alleles)
     if fast is not None and header.samples:
         plan.fast = re.compile("\t".join([fast] * len(header.samples))).fullmatch
     return plan
 
 
-_FAST_VALUE = {"Integer": "[0-9]++", "Float": r"[0-9]++(?:\.[0-9]*+)?+", "String": None}
+_FAST_TYPE = {"Integer": "I", "Float": "F", "String": "S"}
+_FAST_VALUE = {"I": "[0-9]++", "F": r"[0-9]++(?:\.[0-9]*+)?+"}
 
 
-def _fast_sample_pattern(keys: list[str], n_alleles: int, header: VcfHeader) -> str | None:
+def _fast_types(keys: list[str], header: VcfHeader) -> str | None:
+    """One letter per FORMAT key (G for GT, I Integer, F Float, S String), or None when a key
+    has another type (Character, Flag)."""
+    letters = []
+    for k in keys:
+        letter = "G" if k == "GT" else _FAST_TYPE.get(header.format_defs.get(k, (".", "String"))[1])
+        if letter is None:
+            return None
+        letters.append(letter)
+    return "".join(letters) or None
+
+
+def _fast_sample_pattern(types: str | None, n_alleles: int) -> str | None:
     """A pattern for one sample that matches a subset of what ``_format_plan``'s regex matches
     (possessive quantifiers, no signs, exponents or missing items), or None."""
-    if not keys or not 1 < n_alleles <= 10:
+    if not types or not 1 < n_alleles <= 10:
         return None
     parts = []
-    for k in keys:
-        if k == "GT":
+    for letter in types:
+        if letter == "G":
             a = f"[0-{n_alleles - 1}.]"
             parts.append(f"[/|]?+{a}(?:[/|]{a})*+[/|]?+")
             continue
-        vtype = header.format_defs.get(k, (".", "String"))[1]
-        if vtype not in _FAST_VALUE:
-            return None
-        value = _FAST_VALUE[vtype]
+        value = _FAST_VALUE.get(letter)
         parts.append(f"{value}(?:,{value})*+" if value else "[^:\t]*+")
     pattern = ""
     for p in reversed(parts):
@@ -585,6 +602,7 @@ def iter_variants(
     *,
     pass_filters: frozenset[str] = frozenset({"PASS", "."}),
     fasta: str | None = None,
+    use_compiled: bool = True,
 ) -> Iterator[VariantCall]:
     """Stream the records of a VCF once, one ``VariantCall`` per ALT allele.
 
@@ -592,12 +610,13 @@ def iter_variants(
     ``header.warnings``), splits multi-allelic records, trims indels (and left-aligns them
     when ``fasta`` is given), and reads VAF/depth the way the record's caller writes them.
     Filtered records are kept with ``passed=False``; reference-only alleles are skipped.
+    ``use_compiled=False`` reads every line in Python (the reference for the compiled path).
     """
     name = header.filename
     src = open_text(path, name)
     try:
         scratch = _parse_header(src, name)
-        yield from _iter_body(src, header, scratch, pass_filters, fasta)
+        yield from _iter_body(src, header, scratch, pass_filters, fasta, use_compiled)
     finally:
         src.close()
     if header.warnings_dropped:
@@ -676,6 +695,7 @@ def _iter_body(
     scratch: VcfHeader,
     pass_filters: frozenset[str],
     fasta: str | None,
+    use_compiled: bool,
 ) -> Iterator[VariantCall]:
     name = header.filename
     scratch.callers = header.callers
@@ -722,6 +742,18 @@ def _iter_body(
     tab = "\t"
     # INFO key -> (copied into VariantCall.info, read for VAF/annotation): one lookup per item
     wanted = {k: (k in keep, k in aux_keys) for k in keep | aux_keys}
+    scanner = None
+    if use_compiled and Scanner is not None and nsamples and ti >= 0 and not info_vaf:
+        scanner = Scanner(
+            ncols=ncols,
+            tumor=ti,
+            normal=ni,
+            keep=INFO_KEEP,
+            annotation_key=ann_key or None,
+            filters=filt_cache,
+            call_class=VariantCall,
+        )
+    scan = scanner.scan if scanner is not None else None
 
     for line in _body_lines(src, max_line):
         lineno += 1
@@ -742,6 +774,16 @@ def _iter_body(
                     filename=name,
                     line=lineno,
                 )
+        if scan is not None:
+            call = scan(line, lineno, last_chrom, last_pos, last_dup)
+            if call is not None:
+                ref, alt = call.ref, call.alt
+                last_pos = call.pos
+                last_dup = (last_chrom, last_pos, ref, alt)
+                if len(ref) > 1 or len(alt) > 1:
+                    call.pos, call.ref, call.alt = normalize(last_chrom, last_pos, ref, alt, fetch)
+                yield call
+                continue
         if not line or line.isspace():
             warn(f"line {lineno}: empty line ignored", once="empty")
             continue
@@ -850,6 +892,9 @@ def _iter_body(
             if plan is None:
                 plan = _format_plan(fmt, n_alleles, scratch, warn, lineno)
                 plans[(fmt, n_alleles)] = plan
+                layout = getattr(plan.extract, "layout", None)
+                if scanner is not None and n_alleles == 2 and plan.types and layout:
+                    scanner.add_format(fmt, plan.types, *layout)
                 for k in plan.keys:
                     if k not in scratch.format_defs and k != "GT":
                         warn(

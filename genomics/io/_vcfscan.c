@@ -1,0 +1,682 @@
+/* Compiled fast path of the VCF body reader (genomics/io/vcf.py).
+ *
+ * Scanner.scan(line, lineno, last_chrom, last_pos, last_dup) returns the VariantCall of an
+ * ordinary bi-allelic record, or None for every line it does not take whole: another contig,
+ * an unsorted or duplicate record, non-ASCII text, an unregistered FORMAT, a value outside the
+ * strict grammar below, anything that would give a warning.  None is never a verdict: the
+ * Python reader then reads the line itself, validates it and says what is wrong.  A taken line
+ * gives exactly the call the Python reader would give; tests hold the two equal on every VCF of
+ * the test data.
+ *
+ * Strict grammar (a subset of what the Python reader accepts): REF and ALT [ACGTNacgtn]+, POS
+ * digits, QUAL '.' or a plain decimal, FILTER already seen, and per sample the FORMAT values
+ * GT [/|]?[01.]([/|][01.])*[/|]?, Integer [0-9]+ and Float [0-9]+(.[0-9]*)? lists (items may
+ * be '.'), String without ':'.  VAF, depth and ALT count as genomics.io.callers' allelic-depth
+ * extractor reads them (AD = REF,ALT; the caller's AF when in 0..1, or MuTect 1's FA, else
+ * ALT/total; DP, else the AD sum).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KEYS 48
+#define MAX_FORMATS 32
+#define MAX_KEEP 64
+#define MAX_DIGITS 18
+
+typedef struct {
+    char *fmt;
+    Py_ssize_t fmtlen;
+    int nkeys;
+    char types[MAX_KEYS]; /* 'G' genotype, 'I' Integer, 'F' Float, 'S' String */
+    int i_ad, i_af, i_dp, i_fa;
+} Format;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t ncols;
+    Py_ssize_t ti, ni; /* column indexes of the tumor and normal samples (-1: none) */
+    int nkeep;
+    char *keep[MAX_KEEP];
+    Py_ssize_t keeplen[MAX_KEEP];
+    char *ann;
+    Py_ssize_t annlen;
+    PyObject *filters; /* dict: FILTER text -> (filters tuple, passed bool) */
+    PyObject *call_class;
+    int nformats;
+    int last_format;
+    Format formats[MAX_FORMATS];
+} Scanner;
+
+static const unsigned char *BASE_TABLE;
+static unsigned char base_table[256];
+
+static int is_base_run(const char *s, Py_ssize_t n)
+{
+    if (n <= 0)
+        return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!BASE_TABLE[(unsigned char)s[i]])
+            return 0;
+    return 1;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* digits only, 1..MAX_DIGITS of them */
+static int parse_digits(const char *s, Py_ssize_t n, long long *out)
+{
+    if (n <= 0 || n > MAX_DIGITS)
+        return 0;
+    long long v = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* [0-9]+(\.[0-9]*)?  as a double, read the way Python's float() reads it */
+static int parse_decimal(const char *s, Py_ssize_t n, double *out)
+{
+    char buf[64];
+    Py_ssize_t i = 0;
+    if (n <= 0 || n >= (Py_ssize_t)sizeof(buf))
+        return 0;
+    while (i < n && is_digit(s[i]))
+        i++;
+    if (i == 0)
+        return 0;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && is_digit(s[i]))
+            i++;
+    }
+    if (i != n)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = PyOS_string_to_double(buf, NULL, NULL);
+    if (*out == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return 1;
+}
+
+static int valid_genotype(const char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    if (i < n && (s[i] == '/' || s[i] == '|'))
+        i++;
+    if (i >= n || !(s[i] == '0' || s[i] == '1' || s[i] == '.'))
+        return 0;
+    i++;
+    while (i < n) {
+        if (s[i] != '/' && s[i] != '|')
+            return 0;
+        i++;
+        if (i == n)
+            return 1;
+        if (!(s[i] == '0' || s[i] == '1' || s[i] == '.'))
+            return 0;
+        i++;
+    }
+    return 1;
+}
+
+/* comma-separated items, each '.' (missing), digits (Integer) or digits with an optional
+ * fraction (Float) */
+static int valid_numbers(const char *s, Py_ssize_t n, int fraction)
+{
+    Py_ssize_t i = 0;
+    for (;;) {
+        Py_ssize_t d = i;
+        while (i < n && is_digit(s[i]))
+            i++;
+        if (i == d) {
+            if (i < n && s[i] == '.' && (i + 1 == n || s[i + 1] == ',')) {
+                i++;
+                if (i == n)
+                    return 1;
+                i++;
+                continue;
+            }
+            return 0;
+        }
+        if (fraction && i < n && s[i] == '.') {
+            i++;
+            while (i < n && is_digit(s[i]))
+                i++;
+        }
+        if (i == n)
+            return 1;
+        if (s[i] != ',')
+            return 0;
+        i++;
+    }
+}
+
+typedef struct {
+    const char *start[MAX_KEYS];
+    Py_ssize_t len[MAX_KEYS];
+    int n;
+} Values;
+
+/* Split one sample column on ':' and check each value against its FORMAT type. */
+static int check_sample(const Format *f, const char *s, Py_ssize_t n, Values *out)
+{
+    Py_ssize_t i = 0;
+    int k = 0;
+    for (;;) {
+        Py_ssize_t b = i;
+        while (i < n && s[i] != ':')
+            i++;
+        if (k >= f->nkeys)
+            return 0;
+        const char *v = s + b;
+        Py_ssize_t vn = i - b;
+        switch (f->types[k]) {
+        case 'G':
+            if (!valid_genotype(v, vn))
+                return 0;
+            break;
+        case 'I':
+            if (!valid_numbers(v, vn, 0))
+                return 0;
+            break;
+        case 'F':
+            if (!valid_numbers(v, vn, 1))
+                return 0;
+            break;
+        default:
+            break;
+        }
+        if (out != NULL) {
+            out->start[k] = v;
+            out->len[k] = vn;
+        }
+        k++;
+        if (i == n)
+            break;
+        i++;
+    }
+    if (out != NULL)
+        out->n = k;
+    return 1;
+}
+
+typedef struct {
+    double vaf;
+    int has_vaf;
+    long long depth;
+    long long alt_count;
+} Reading;
+
+/* VAF, depth and ALT count of one sample, as the allelic-depth extractor reads a bi-allelic
+ * record; 0 where that extractor would warn or take a branch this path does not. */
+static int read_sample(const Format *f, const Values *v, Reading *r)
+{
+    int nv = v->n;
+    if (f->i_ad < 0 || f->i_ad >= nv)
+        return 0;
+    const char *ad = v->start[f->i_ad];
+    Py_ssize_t adn = v->len[f->i_ad];
+    const char *comma = memchr(ad, ',', adn);
+    if (comma == NULL)
+        return 0;
+    long long ref_count, alt_count;
+    if (!parse_digits(ad, comma - ad, &ref_count)
+        || !parse_digits(comma + 1, adn - (comma - ad) - 1, &alt_count))
+        return 0; /* a third count, '.' or a sign: the Python reader decides */
+    long long total = ref_count + alt_count;
+    r->has_vaf = 0;
+    if (f->i_af >= 0 && f->i_af < nv) {
+        const char *af = v->start[f->i_af];
+        Py_ssize_t afn = v->len[f->i_af];
+        if (memchr(af, ',', afn) != NULL)
+            return 0;
+        if (!parse_decimal(af, afn, &r->vaf))
+            return 0;
+        if (!(r->vaf >= 0.0 && r->vaf <= 1.0))
+            return 0; /* the Python reader warns and reads AD instead */
+        r->has_vaf = 1;
+    }
+    else if (f->i_fa >= 0 && f->i_fa < nv) {
+        /* MuTect 1: FA, its first value, not range-checked */
+        const char *fa = v->start[f->i_fa];
+        const char *fa_comma = memchr(fa, ',', v->len[f->i_fa]);
+        Py_ssize_t fan = fa_comma ? fa_comma - fa : v->len[f->i_fa];
+        if (!parse_decimal(fa, fan, &r->vaf))
+            return 0;
+        r->has_vaf = 1;
+    }
+    if (!r->has_vaf && total) {
+        r->vaf = (double)alt_count / (double)total;
+        r->has_vaf = 1;
+    }
+    r->depth = total;
+    if (f->i_dp >= 0 && f->i_dp < nv) {
+        if (!parse_digits(v->start[f->i_dp], v->len[f->i_dp], &r->depth))
+            return 0;
+    }
+    r->alt_count = alt_count;
+    return 1;
+}
+
+static int same_text(PyObject *obj, const char *s, Py_ssize_t n)
+{
+    return obj != NULL && PyUnicode_Check(obj) && PyUnicode_IS_COMPACT_ASCII(obj)
+           && PyUnicode_GET_LENGTH(obj) == n && memcmp(PyUnicode_DATA(obj), s, n) == 0;
+}
+
+static PyObject *ascii_text(const char *s, Py_ssize_t n)
+{
+    PyObject *o = PyUnicode_New(n, 127);
+    if (o != NULL)
+        memcpy(PyUnicode_DATA(o), s, n);
+    return o;
+}
+
+static PyObject *reading_vaf(const Reading *r, int ok)
+{
+    if (!ok || !r->has_vaf)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(r->vaf);
+}
+
+static PyObject *reading_int(long long value, int ok)
+{
+    if (!ok)
+        Py_RETURN_NONE;
+    return PyLong_FromLongLong(value);
+}
+
+static PyObject *Scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "scan(line, lineno, last_chrom, last_pos, last_dup)");
+        return NULL;
+    }
+    PyObject *line = args[0], *lineno = args[1], *last_chrom = args[2], *last_dup = args[4];
+    if (!PyUnicode_Check(line) || !PyUnicode_IS_COMPACT_ASCII(line))
+        Py_RETURN_NONE;
+    const char *s = PyUnicode_DATA(line);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    if (n == 0 || s[0] == '#')
+        Py_RETURN_NONE;
+
+    const char *col[9];
+    Py_ssize_t len[9];
+    const char *p = s, *end = s + n;
+    for (int c = 0; c < 9; c++) {
+        const char *tab = memchr(p, '\t', end - p);
+        if (tab == NULL)
+            Py_RETURN_NONE; /* no sample columns */
+        col[c] = p;
+        len[c] = tab - p;
+        p = tab + 1;
+    }
+    if (!same_text(last_chrom, col[0], len[0]))
+        Py_RETURN_NONE;
+    long long pos;
+    if (!parse_digits(col[1], len[1], &pos))
+        Py_RETURN_NONE;
+    long long last_pos = PyLong_AsLongLong(args[3]);
+    if (last_pos == -1 && PyErr_Occurred())
+        return NULL;
+    if (pos < last_pos)
+        Py_RETURN_NONE;
+    if (!is_base_run(col[3], len[3]) || !is_base_run(col[4], len[4]))
+        Py_RETURN_NONE;
+    double qual = 0.0;
+    int has_qual = !(len[5] == 1 && col[5][0] == '.');
+    if (has_qual && !parse_decimal(col[5], len[5], &qual))
+        Py_RETURN_NONE;
+
+    /* FORMAT */
+    const Format *f = NULL;
+    if (self->last_format >= 0) {
+        const Format *g = &self->formats[self->last_format];
+        if (g->fmtlen == len[8] && memcmp(g->fmt, col[8], len[8]) == 0)
+            f = g;
+    }
+    if (f == NULL) {
+        for (int i = 0; i < self->nformats; i++) {
+            const Format *g = &self->formats[i];
+            if (g->fmtlen == len[8] && memcmp(g->fmt, col[8], len[8]) == 0) {
+                f = g;
+                self->last_format = i;
+                break;
+            }
+        }
+        if (f == NULL)
+            Py_RETURN_NONE;
+    }
+
+    /* samples: every column checked, the tumor's and normal's values kept */
+    Values tumor, normal;
+    int have_normal = 0;
+    Py_ssize_t column = 9;
+    for (;;) {
+        const char *tab = memchr(p, '\t', end - p);
+        const char *stop = tab ? tab : end;
+        Values *keep = column == self->ti ? &tumor : column == self->ni ? &normal : NULL;
+        if (!check_sample(f, p, stop - p, keep))
+            Py_RETURN_NONE;
+        if (keep == &normal)
+            have_normal = 1;
+        column++;
+        if (tab == NULL)
+            break;
+        p = tab + 1;
+    }
+    if (column != self->ncols)
+        Py_RETURN_NONE;
+
+    /* the same variant as the line before: the Python reader warns */
+    if (PyTuple_Check(last_dup) && PyTuple_GET_SIZE(last_dup) == 4) {
+        long long dup_pos = PyLong_AsLongLong(PyTuple_GET_ITEM(last_dup, 1));
+        if (dup_pos == -1 && PyErr_Occurred())
+            PyErr_Clear();
+        else if (dup_pos == pos && same_text(PyTuple_GET_ITEM(last_dup, 3), col[4], len[4])
+                 && same_text(PyTuple_GET_ITEM(last_dup, 2), col[3], len[3])
+                 && same_text(PyTuple_GET_ITEM(last_dup, 0), col[0], len[0]))
+            Py_RETURN_NONE;
+    }
+
+    Reading tr, nr;
+    if (!read_sample(f, &tumor, &tr))
+        Py_RETURN_NONE;
+    int normal_ok = 0;
+    if (self->ni >= 0) {
+        if (!have_normal || !read_sample(f, &normal, &nr))
+            Py_RETURN_NONE;
+        normal_ok = 1;
+    }
+
+    /* FILTER: a text the Python reader has already read */
+    PyObject *filt = ascii_text(col[6], len[6]);
+    if (filt == NULL)
+        return NULL;
+    PyObject *filter_entry = PyDict_GetItemWithError(self->filters, filt);
+    Py_DECREF(filt);
+    if (filter_entry == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    if (!PyTuple_Check(filter_entry) || PyTuple_GET_SIZE(filter_entry) != 2)
+        Py_RETURN_NONE;
+
+    /* INFO: the kept items as written, and the pipeline annotation's value */
+    const char *info = col[7];
+    Py_ssize_t infon = len[7];
+    char small[2048];
+    char *kept = small;
+    if (infon > (Py_ssize_t)sizeof(small)) {
+        kept = PyMem_Malloc(infon);
+        if (kept == NULL)
+            return PyErr_NoMemory();
+    }
+    Py_ssize_t keptn = 0;
+    const char *ann = NULL;
+    Py_ssize_t annn = 0;
+    if (!(infon == 1 && info[0] == '.')) {
+        const char *q = info, *qend = info + infon;
+        for (;;) {
+            const char *semi = memchr(q, ';', qend - q);
+            const char *istop = semi ? semi : qend;
+            const char *eq = memchr(q, '=', istop - q);
+            Py_ssize_t keyn = (eq ? eq : istop) - q;
+            for (int k = 0; k < self->nkeep; k++) {
+                if (self->keeplen[k] == keyn && memcmp(self->keep[k], q, keyn) == 0) {
+                    if (keptn)
+                        kept[keptn++] = ';';
+                    memcpy(kept + keptn, q, istop - q);
+                    keptn += istop - q;
+                    break;
+                }
+            }
+            if (self->ann != NULL && self->annlen == keyn && memcmp(self->ann, q, keyn) == 0) {
+                ann = eq ? eq + 1 : istop;
+                annn = istop - ann;
+            }
+            if (semi == NULL)
+                break;
+            q = semi + 1;
+        }
+    }
+
+    PyObject *result = NULL;
+    PyObject *items[17] = {NULL};
+    char original_small[512];
+    Py_ssize_t orign = len[0] + len[1] + len[3] + len[4] + 3;
+    char *original = orign <= (Py_ssize_t)sizeof(original_small) ? original_small : PyMem_Malloc(orign);
+    if (original == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        char *o = original;
+        memcpy(o, col[0], len[0]);
+        o += len[0];
+        *o++ = ':';
+        memcpy(o, col[1], len[1]);
+        o += len[1];
+        *o++ = ':';
+        memcpy(o, col[3], len[3]);
+        o += len[3];
+        *o++ = ':';
+        memcpy(o, col[4], len[4]);
+    }
+    Py_INCREF(lineno);
+    items[0] = lineno;
+    Py_INCREF(last_chrom);
+    items[1] = last_chrom;
+    items[2] = PyLong_FromLongLong(pos);
+    items[3] = ascii_text(col[3], len[3]);
+    items[4] = ascii_text(col[4], len[4]);
+    items[5] = ascii_text(original, orign);
+    items[6] = PyTuple_GET_ITEM(filter_entry, 0);
+    Py_INCREF(items[6]);
+    items[7] = PyTuple_GET_ITEM(filter_entry, 1);
+    Py_INCREF(items[7]);
+    if (has_qual)
+        items[8] = PyFloat_FromDouble(qual);
+    else {
+        Py_INCREF(Py_None);
+        items[8] = Py_None;
+    }
+    items[9] = reading_vaf(&tr, 1);
+    items[10] = reading_int(tr.depth, 1);
+    items[11] = reading_int(tr.alt_count, 1);
+    items[12] = reading_vaf(&nr, normal_ok);
+    items[13] = reading_int(normal_ok ? nr.depth : 0, normal_ok);
+    if (self->ann == NULL) {
+        Py_INCREF(Py_None);
+        items[14] = Py_None;
+    }
+    else if (ann == NULL) {
+        Py_INCREF(Py_None);
+        items[14] = Py_None;
+    }
+    else
+        items[14] = ascii_text(ann, annn);
+    items[15] = PyLong_FromLong(1);
+    items[16] = ascii_text(kept, keptn);
+    for (int i = 0; i < 17; i++)
+        if (items[i] == NULL)
+            goto done;
+    result = PyObject_Vectorcall(self->call_class, items, 17, NULL);
+done:
+    for (int i = 0; i < 17; i++)
+        Py_XDECREF(items[i]);
+    if (original != NULL && original != original_small)
+        PyMem_Free(original);
+    if (kept != small)
+        PyMem_Free(kept);
+    return result;
+}
+
+static PyObject *Scanner_add_format(Scanner *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"fmt", "types", "ad", "af", "dp", "fa", NULL};
+    const char *fmt, *types;
+    Py_ssize_t fmtlen, ntypes;
+    int i_ad, i_af, i_dp, i_fa;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s#s#iiii", kwlist, &fmt, &fmtlen, &types,
+                                     &ntypes, &i_ad, &i_af, &i_dp, &i_fa))
+        return NULL;
+    if (self->nformats >= MAX_FORMATS || ntypes > MAX_KEYS || ntypes < 1)
+        Py_RETURN_FALSE;
+    for (int i = 0; i < self->nformats; i++)
+        if (self->formats[i].fmtlen == fmtlen && memcmp(self->formats[i].fmt, fmt, fmtlen) == 0)
+            Py_RETURN_TRUE;
+    for (Py_ssize_t i = 0; i < ntypes; i++)
+        if (!strchr("GIFS", types[i]) || types[i] == '\0') {
+            PyErr_SetString(PyExc_ValueError, "types are G, I, F or S");
+            return NULL;
+        }
+    Format *f = &self->formats[self->nformats];
+    f->fmt = PyMem_Malloc(fmtlen + 1);
+    if (f->fmt == NULL)
+        return PyErr_NoMemory();
+    memcpy(f->fmt, fmt, fmtlen);
+    f->fmt[fmtlen] = '\0';
+    f->fmtlen = fmtlen;
+    f->nkeys = (int)ntypes;
+    memcpy(f->types, types, ntypes);
+    f->i_ad = i_ad;
+    f->i_af = i_af;
+    f->i_dp = i_dp;
+    f->i_fa = i_fa;
+    self->nformats++;
+    Py_RETURN_TRUE;
+}
+
+static char *copy_ascii(PyObject *text, Py_ssize_t *n)
+{
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_COMPACT_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "INFO keys must be ASCII text");
+        return NULL;
+    }
+    *n = PyUnicode_GET_LENGTH(text);
+    char *c = PyMem_Malloc(*n + 1);
+    if (c == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(c, PyUnicode_DATA(text), *n);
+    c[*n] = '\0';
+    return c;
+}
+
+static int Scanner_init(Scanner *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"ncols", "tumor", "normal", "keep", "annotation_key", "filters",
+                             "call_class", NULL};
+    Py_ssize_t ncols, ti, ni;
+    PyObject *keep, *ann, *filters, *call_class;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnnOOO!O", kwlist, &ncols, &ti, &ni, &keep,
+                                     &ann, &PyDict_Type, &filters, &call_class))
+        return -1;
+    if (ncols < 10 || ti < 9 || ti >= ncols || ni >= ncols) {
+        PyErr_SetString(PyExc_ValueError, "a scanner needs the tumor sample column");
+        return -1;
+    }
+    self->ncols = ncols;
+    self->ti = ti;
+    self->ni = ni >= 9 ? ni : -1;
+    PyObject *seq = PySequence_Fast(keep, "keep must be a sequence of INFO keys");
+    if (seq == NULL)
+        return -1;
+    Py_ssize_t nkeep = PySequence_Fast_GET_SIZE(seq);
+    if (nkeep > MAX_KEEP) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "too many kept INFO keys");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < nkeep; i++) {
+        self->keep[i] = copy_ascii(PySequence_Fast_GET_ITEM(seq, i), &self->keeplen[i]);
+        if (self->keep[i] == NULL) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        self->nkeep = (int)i + 1;
+    }
+    Py_DECREF(seq);
+    if (ann != Py_None) {
+        self->ann = copy_ascii(ann, &self->annlen);
+        if (self->ann == NULL)
+            return -1;
+    }
+    Py_INCREF(filters);
+    self->filters = filters;
+    Py_INCREF(call_class);
+    self->call_class = call_class;
+    self->last_format = -1;
+    return 0;
+}
+
+static void Scanner_dealloc(Scanner *self)
+{
+    for (int i = 0; i < self->nkeep; i++)
+        PyMem_Free(self->keep[i]);
+    for (int i = 0; i < self->nformats; i++)
+        PyMem_Free(self->formats[i].fmt);
+    PyMem_Free(self->ann);
+    Py_XDECREF(self->filters);
+    Py_XDECREF(self->call_class);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef Scanner_methods[] = {
+    {"scan", (PyCFunction)(void (*)(void))Scanner_scan, METH_FASTCALL,
+     "scan(line, lineno, last_chrom, last_pos, last_dup) -> VariantCall or None"},
+    {"add_format", (PyCFunction)(void (*)(void))Scanner_add_format,
+     METH_VARARGS | METH_KEYWORDS,
+     "add_format(fmt, types, ad, af, dp, fa): take records of this FORMAT (types: one of G, I, "
+     "F, S per key; ad/af/dp/fa: the key's index or -1)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "genomics.io._vcfscan.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Fast path for ordinary bi-allelic VCF records; None means: read it in Python.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scanner_init,
+    .tp_dealloc = (destructor)Scanner_dealloc,
+    .tp_methods = Scanner_methods,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_vcfscan",
+    .m_doc = "Compiled fast path of genomics.io.vcf.",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC PyInit__vcfscan(void)
+{
+    for (const char *b = "ACGTNacgtn"; *b; b++)
+        base_table[(unsigned char)*b] = 1;
+    BASE_TABLE = base_table;
+    if (PyType_Ready(&ScannerType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&ScannerType);
+    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
+        Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
