@@ -34,11 +34,64 @@ ONCOGENICITY_RANK = Case(
 TEXT_SORT_FIELDS = {"gene", "consequence", "oncogenicity"}
 
 
+class MissingLast:
+    """The rows of ``known`` and then those of ``missing``, read as one ordered list that a
+    Paginator (or DRF's) counts and slices: each slice asks for the rows of its own range only.
+
+    A descending VAF sort keeps calls without a VAF last. One index ``(case, vaf)`` scanned
+    backwards gives them first, so the known and the missing values are read as two queries
+    instead of keeping a second index (which costs every stored row its upkeep)."""
+
+    ordered = True
+
+    def __init__(self, known: QuerySet[Variant], missing: QuerySet[Variant]) -> None:
+        self.known, self.missing = known, missing
+        self._known_count: int | None = None
+
+    def _known(self) -> int:
+        if self._known_count is None:
+            self._known_count = self.known.count()
+        return self._known_count
+
+    def count(self) -> int:
+        return self._known() + self.missing.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        yield from self.known
+        yield from self.missing
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise ValueError("only forward slices of the variant list")
+        start, stop = key.start or 0, key.stop
+        known = self._known()
+        rows: list[Variant] = []
+        if start < known:
+            rows += self.known[start : known if stop is None else min(stop, known)]
+        if stop is None or stop > known:
+            rows += self.missing[max(0, start - known) : None if stop is None else stop - known]
+        return rows
+
+
 def variants_of(
     *, case, sort: str = "position", descending: bool = False, gene: str = ""
-) -> QuerySet[Variant]:
+) -> QuerySet[Variant] | MissingLast:
     """One case's variants in the table's order; ``gene`` keeps one gene's (exact symbol)."""
     fields = VARIANT_SORTS.get(sort, VARIANT_SORTS["position"])
+    if fields == ("vaf",) and descending:
+        by_vaf = _case_variants(case, gene)
+        return MissingLast(
+            by_vaf.filter(vaf__isnull=False).order_by(F("vaf").desc(), "id"),
+            by_vaf.filter(vaf__isnull=True).order_by("id"),
+        )
     ordering = []
     for name in fields:
         # Empty text (no gene, no consequence) sorts with the missing numbers: last.
@@ -53,10 +106,14 @@ def variants_of(
         else:
             key = F(name)
         ordering.append(key.desc(nulls_last=True) if descending else key.asc(nulls_last=True))
+    return _case_variants(case, gene).order_by(*ordering, "id")
+
+
+def _case_variants(case, gene: str) -> QuerySet[Variant]:
     variants = Variant.objects.filter(case=case)
     if gene:
         variants = variants.filter(gene=gene.strip().upper())
-    return variants.order_by(*ordering, "id")
+    return variants
 
 
 def copy_number_of(*, case) -> QuerySet[CopyNumberCall]:

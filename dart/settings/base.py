@@ -76,6 +76,15 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# PostgreSQL planner's cost of a random page read for DART's sessions. The server's default (4)
+# assumes spinning disks and then scans the whole variant table for a case's sorts that have no
+# index of their own; 1.1, the usual value on SSDs, reads the case's rows through its position
+# index (docs/benchmarks.md). Empty: the server's own setting.
+DART_PG_RANDOM_PAGE_COST = float(env.str("DART_PG_RANDOM_PAGE_COST", default="1.1") or 0) or None
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DART_PG_RANDOM_PAGE_COST:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c random_page_cost={DART_PG_RANDOM_PAGE_COST:g}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

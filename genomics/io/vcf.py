@@ -17,6 +17,7 @@ from genomics.io.callers import Extractor, detect_callers, make_extractor, resol
 from genomics.io.errors import InputError
 from genomics.io.genes import ASSEMBLY_ALIASES
 from genomics.io.normalize import is_plain, normalize
+
 try:  # the compiled fast path (setup.py); the Python reader below is the reference
     from genomics.io._vcfscan import Scanner
 except ImportError:  # pragma: no cover - not built: every line is read in Python

@@ -79,3 +79,33 @@ class TestCopyLines:
             assert line == copy_row(
                 _variant_row(7, 9, "somatic", call, plain, call.vaf, call.depth)
             )
+
+
+@pytest.mark.django_db
+def test_the_variant_table_keeps_only_the_indexes_the_case_page_reads():
+    """Every index costs each stored row its upkeep: the primary key, and one per sort the case
+    page serves from an index, each led by the case. The descending VAF sort scans
+    variant_case_vaf backwards; no index on the case alone."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'genomics_variant'"
+        )
+        indexes = dict(cursor.fetchall())
+    assert sorted(indexes) == [
+        "genomics_variant_pkey",
+        "variant_case_gene_sort",
+        "variant_case_position",
+        "variant_case_vaf",
+    ]
+    assert all("(case_id," in d for name, d in indexes.items() if name != "genomics_variant_pkey")
+
+
+@pytest.mark.django_db
+def test_dart_sessions_plan_with_the_configured_random_page_cost(settings):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == settings.DART_PG_RANDOM_PAGE_COST == 1.1

@@ -171,6 +171,25 @@ def test_variants_without_vaf_come_last_whichever_the_direction(client, users, c
 
 
 @pytest.mark.django_db
+def test_descending_vaf_slices_cross_from_known_to_missing_values_like_one_list(
+    case_with_variants,
+):
+    from genomics.selectors import variants_of
+
+    # 0.120 down to 0.001 (variant 1:1119 first), then the five without a VAF in stored order
+    expected = [f"1:{1000 + i}:A:T" for i in reversed(range(120))]
+    expected += [f"2:{5000 + i}:C:G" for i in range(UNKNOWN_VAF)]
+    variants = variants_of(case=case_with_variants, sort="vaf", descending=True)
+    assert variants.count() == len(variants) == 125
+    assert [v.variant_id for v in variants] == expected
+    for start, stop in [(0, 50), (100, 150), (118, 122), (120, 125), (124, None), (130, 180)]:
+        assert [v.variant_id for v in variants[start:stop]] == expected[start:stop]
+    assert variants[121].variant_id == expected[121]
+    with pytest.raises(IndexError):
+        variants[125]
+
+
+@pytest.mark.django_db
 def test_variant_list_sorted_by_vaf_ascending_starts_with_the_lowest(
     client, users, case_with_variants
 ):

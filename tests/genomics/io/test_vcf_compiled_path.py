@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (VCF header and record lines are written out whole)
 """The compiled fast path of the VCF reader (genomics/io/_vcfscan.c) reads what the Python reader
 reads: the same calls, the same warnings and the same refusals, line for line.
 
@@ -73,7 +74,9 @@ EDGE_LINES = [
     "chr1\t323\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t/0|1/:2,1:0.5:3",  # odd GT
     "chr1\t324\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP:XX\t0/0:3,0:0:3:1\t0/1:2,1:0.5:3:1",  # undefined
     "chr2\t50\t.\tG\tA\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",  # next contig
-    "chr2\t51\t.\tG\tA\t.\tPASS\t" + "TLOD=1;" * 400 + "DP=3\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",
+    "chr2\t51\t.\tG\tA\t.\tPASS\t"
+    + "TLOD=1;" * 400
+    + "DP=3\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",
     "chr2\t52\t.\tG\tA\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:99999999999999999999",
     "chr2\t53\t.\tGAAAC\tGAC\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",  # trimmed
     "chr2\t000054\t.\tG\tA\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",  # zeros
@@ -175,7 +178,9 @@ def test_randomly_damaged_records_read_the_same(tmp_path, seed):
     Python reader makes of each file (calls, warnings or a refusal), the compiled path agrees."""
     rng = random.Random(seed)
     alphabet = "ACGTN.,:;=|/\t0123456789-+eE*<>[]#ü x"
-    base = [line for line in EDGE_LINES + REFUSED_LINES if "ü" not in line and "TLOD=1;" not in line]
+    base = [
+        line for line in EDGE_LINES + REFUSED_LINES if "ü" not in line and "TLOD=1;" not in line
+    ]
     for attempt in range(40):
         lines = []
         for i in range(30):
