@@ -11,9 +11,9 @@
  * Strict grammar (a subset of what the Python reader accepts): REF and ALT [ACGTNacgtn]+, POS
  * digits, QUAL '.' or a plain decimal, FILTER already seen, and per sample the FORMAT values
  * GT [/|]?[01.]([/|][01.])*[/|]?, Integer [0-9]+ and Float [0-9]+(.[0-9]*)? lists (items may
- * be '.'), String without ':'.  VAF, depth and ALT count as genomics.io.callers' allelic-depth
- * extractor reads them (AD = REF,ALT; the caller's AF when in 0..1, or MuTect 1's FA, else
- * ALT/total; DP, else the AD sum).
+ * be '.'), String without ':'.  VAF, depth and ALT count are read as genomics.io.callers reads
+ * them for the callers whose extractor carries a ``layout``: allelic depths (Mutect2, MuSE,
+ * VarDict, bcftools, DRAGEN, SAGE ...) and Strelka2's tier counts.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -30,8 +30,13 @@ typedef struct {
     Py_ssize_t fmtlen;
     int nkeys;
     char types[MAX_KEYS]; /* 'G' genotype, 'I' Integer, 'F' Float, 'S' String */
-    int i_ad, i_af, i_dp, i_fa;
+    int reader;           /* READ_ALLELIC_DEPTHS, READ_STRELKA_SNV or READ_STRELKA_INDEL */
+    int index[5];         /* the FORMAT keys each reader reads, see Scanner_add_format */
 } Format;
+
+enum { READ_ALLELIC_DEPTHS, READ_STRELKA_SNV, READ_STRELKA_INDEL };
+static const char *READER_NAMES[] = {"allelic_depths", "strelka_snv", "strelka_indel"};
+static const int READER_KEYS[] = {4, 5, 3};
 
 typedef struct {
     PyObject_HEAD
@@ -213,18 +218,30 @@ typedef struct {
     double vaf;
     int has_vaf;
     long long depth;
+    int has_depth;
     long long alt_count;
 } Reading;
 
-/* VAF, depth and ALT count of one sample, as the allelic-depth extractor reads a bi-allelic
- * record; 0 where that extractor would warn or take a branch this path does not. */
-static int read_sample(const Format *f, const Values *v, Reading *r)
+/* The first comma-separated item of value k as digits; 0 when absent or anything else. */
+static int first_count(const Values *v, int k, long long *out)
 {
-    int nv = v->n;
-    if (f->i_ad < 0 || f->i_ad >= nv)
+    if (k < 0 || k >= v->n)
         return 0;
-    const char *ad = v->start[f->i_ad];
-    Py_ssize_t adn = v->len[f->i_ad];
+    const char *s = v->start[k];
+    const char *comma = memchr(s, ',', v->len[k]);
+    return parse_digits(s, comma ? comma - s : v->len[k], out);
+}
+
+/* Mutect2, MuSE, VarDict, bcftools ... (genomics.io.callers allelic_depths): AD = REF,ALT; the
+ * caller's AF when in 0..1, or MuTect 1's FA, else ALT/total; DP, else the AD sum. */
+static int read_allelic_depths(const Format *f, const Values *v, const char *ref,
+                               Py_ssize_t refn, const char *alt, Py_ssize_t altn, Reading *r)
+{
+    int nv = v->n, i_ad = f->index[0], i_af = f->index[1], i_dp = f->index[2], i_fa = f->index[3];
+    if (i_ad < 0 || i_ad >= nv)
+        return 0;
+    const char *ad = v->start[i_ad];
+    Py_ssize_t adn = v->len[i_ad];
     const char *comma = memchr(ad, ',', adn);
     if (comma == NULL)
         return 0;
@@ -234,9 +251,9 @@ static int read_sample(const Format *f, const Values *v, Reading *r)
         return 0; /* a third count, '.' or a sign: the Python reader decides */
     long long total = ref_count + alt_count;
     r->has_vaf = 0;
-    if (f->i_af >= 0 && f->i_af < nv) {
-        const char *af = v->start[f->i_af];
-        Py_ssize_t afn = v->len[f->i_af];
+    if (i_af >= 0 && i_af < nv) {
+        const char *af = v->start[i_af];
+        Py_ssize_t afn = v->len[i_af];
         if (memchr(af, ',', afn) != NULL)
             return 0;
         if (!parse_decimal(af, afn, &r->vaf))
@@ -245,12 +262,11 @@ static int read_sample(const Format *f, const Values *v, Reading *r)
             return 0; /* the Python reader warns and reads AD instead */
         r->has_vaf = 1;
     }
-    else if (f->i_fa >= 0 && f->i_fa < nv) {
+    else if (i_fa >= 0 && i_fa < nv) {
         /* MuTect 1: FA, its first value, not range-checked */
-        const char *fa = v->start[f->i_fa];
-        const char *fa_comma = memchr(fa, ',', v->len[f->i_fa]);
-        Py_ssize_t fan = fa_comma ? fa_comma - fa : v->len[f->i_fa];
-        if (!parse_decimal(fa, fan, &r->vaf))
+        const char *fa = v->start[i_fa];
+        const char *fa_comma = memchr(fa, ',', v->len[i_fa]);
+        if (!parse_decimal(fa, fa_comma ? fa_comma - fa : v->len[i_fa], &r->vaf))
             return 0;
         r->has_vaf = 1;
     }
@@ -259,12 +275,69 @@ static int read_sample(const Format *f, const Values *v, Reading *r)
         r->has_vaf = 1;
     }
     r->depth = total;
-    if (f->i_dp >= 0 && f->i_dp < nv) {
-        if (!parse_digits(v->start[f->i_dp], v->len[f->i_dp], &r->depth))
-            return 0;
-    }
+    r->has_depth = 1;
+    if (i_dp >= 0 && i_dp < nv && !parse_digits(v->start[i_dp], v->len[i_dp], &r->depth))
+        return 0;
     r->alt_count = alt_count;
     return 1;
+}
+
+static int tier_index(char base)
+{
+    switch (base) {
+    case 'A': case 'a': return 0;
+    case 'C': case 'c': return 1;
+    case 'G': case 'g': return 2;
+    case 'T': case 't': return 3;
+    default: return -1;
+    }
+}
+
+/* Strelka2: tier-1 counts (the first item) of the REF and ALT base (AU/CU/GU/TU) for SNVs, of
+ * TAR and TIR for indels; VAF = ALT / (REF + ALT); depth is DP (none without it). */
+static int read_strelka(const Format *f, const Values *v, const char *ref, Py_ssize_t refn,
+                        const char *alt, Py_ssize_t altn, Reading *r)
+{
+    int i_ref, i_alt, i_dp;
+    if (f->reader == READ_STRELKA_SNV) {
+        int rt = refn == 1 ? tier_index(ref[0]) : -1, at = altn == 1 ? tier_index(alt[0]) : -1;
+        if (rt < 0 || at < 0)
+            return 0;
+        i_ref = f->index[rt];
+        i_alt = f->index[at];
+        i_dp = f->index[4];
+    }
+    else {
+        i_ref = f->index[0];
+        i_alt = f->index[1];
+        i_dp = f->index[2];
+    }
+    long long ref_count, alt_count;
+    if (!first_count(v, i_ref, &ref_count) || !first_count(v, i_alt, &alt_count))
+        return 0;
+    r->alt_count = alt_count;
+    r->has_vaf = ref_count + alt_count != 0;
+    if (r->has_vaf)
+        r->vaf = (double)alt_count / (double)(ref_count + alt_count);
+    r->has_depth = 0;
+    if (i_dp >= 0 && i_dp < v->n) {
+        const char *d = v->start[i_dp];
+        Py_ssize_t dn = v->len[i_dp];
+        if (!(dn == 1 && d[0] == '.')) {
+            if (!parse_digits(d, dn, &r->depth))
+                return 0;
+            r->has_depth = 1;
+        }
+    }
+    return 1;
+}
+
+static int read_sample(const Format *f, const Values *v, const char *ref, Py_ssize_t refn,
+                       const char *alt, Py_ssize_t altn, Reading *r)
+{
+    if (f->reader == READ_ALLELIC_DEPTHS)
+        return read_allelic_depths(f, v, ref, refn, alt, altn, r);
+    return read_strelka(f, v, ref, refn, alt, altn, r);
 }
 
 static int same_text(PyObject *obj, const char *s, Py_ssize_t n)
@@ -389,11 +462,11 @@ static PyObject *Scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t n
     }
 
     Reading tr, nr;
-    if (!read_sample(f, &tumor, &tr))
+    if (!read_sample(f, &tumor, col[3], len[3], col[4], len[4], &tr))
         Py_RETURN_NONE;
     int normal_ok = 0;
     if (self->ni >= 0) {
-        if (!have_normal || !read_sample(f, &normal, &nr))
+        if (!have_normal || !read_sample(f, &normal, col[3], len[3], col[4], len[4], &nr))
             Py_RETURN_NONE;
         normal_ok = 1;
     }
@@ -492,10 +565,10 @@ static PyObject *Scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t n
         items[8] = Py_None;
     }
     items[9] = reading_vaf(&tr, 1);
-    items[10] = reading_int(tr.depth, 1);
+    items[10] = reading_int(tr.depth, tr.has_depth);
     items[11] = reading_int(tr.alt_count, 1);
     items[12] = reading_vaf(&nr, normal_ok);
-    items[13] = reading_int(normal_ok ? nr.depth : 0, normal_ok);
+    items[13] = reading_int(normal_ok ? nr.depth : 0, normal_ok && nr.has_depth);
     if (self->ann == NULL) {
         Py_INCREF(Py_None);
         items[14] = Py_None;
@@ -524,13 +597,19 @@ done:
 
 static PyObject *Scanner_add_format(Scanner *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"fmt", "types", "ad", "af", "dp", "fa", NULL};
-    const char *fmt, *types;
+    static char *kwlist[] = {"fmt", "types", "reader", "keys", NULL};
+    const char *fmt, *types, *reader;
     Py_ssize_t fmtlen, ntypes;
-    int i_ad, i_af, i_dp, i_fa;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s#s#iiii", kwlist, &fmt, &fmtlen, &types,
-                                     &ntypes, &i_ad, &i_af, &i_dp, &i_fa))
+    PyObject *keys;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s#s#sO", kwlist, &fmt, &fmtlen, &types,
+                                     &ntypes, &reader, &keys))
         return NULL;
+    int kind = -1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(reader, READER_NAMES[i]) == 0)
+            kind = i;
+    if (kind < 0)
+        Py_RETURN_FALSE; /* a caller this path does not read */
     if (self->nformats >= MAX_FORMATS || ntypes > MAX_KEYS || ntypes < 1)
         Py_RETURN_FALSE;
     for (int i = 0; i < self->nformats; i++)
@@ -541,7 +620,24 @@ static PyObject *Scanner_add_format(Scanner *self, PyObject *args, PyObject *kwa
             PyErr_SetString(PyExc_ValueError, "types are G, I, F or S");
             return NULL;
         }
+    PyObject *seq = PySequence_Fast(keys, "keys must be a sequence of FORMAT key indexes");
+    if (seq == NULL)
+        return NULL;
+    if (PySequence_Fast_GET_SIZE(seq) != READER_KEYS[kind]) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_ValueError, "%s reads %d FORMAT keys", reader, READER_KEYS[kind]);
+        return NULL;
+    }
     Format *f = &self->formats[self->nformats];
+    for (int i = 0; i < READER_KEYS[kind]; i++) {
+        long k = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (k == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+        f->index[i] = k < MAX_KEYS ? (int)k : -1;
+    }
+    Py_DECREF(seq);
     f->fmt = PyMem_Malloc(fmtlen + 1);
     if (f->fmt == NULL)
         return PyErr_NoMemory();
@@ -550,10 +646,7 @@ static PyObject *Scanner_add_format(Scanner *self, PyObject *args, PyObject *kwa
     f->fmtlen = fmtlen;
     f->nkeys = (int)ntypes;
     memcpy(f->types, types, ntypes);
-    f->i_ad = i_ad;
-    f->i_af = i_af;
-    f->i_dp = i_dp;
-    f->i_fa = i_fa;
+    f->reader = kind;
     self->nformats++;
     Py_RETURN_TRUE;
 }
@@ -639,8 +732,10 @@ static PyMethodDef Scanner_methods[] = {
      "scan(line, lineno, last_chrom, last_pos, last_dup) -> VariantCall or None"},
     {"add_format", (PyCFunction)(void (*)(void))Scanner_add_format,
      METH_VARARGS | METH_KEYWORDS,
-     "add_format(fmt, types, ad, af, dp, fa): take records of this FORMAT (types: one of G, I, "
-     "F, S per key; ad/af/dp/fa: the key's index or -1)"},
+     "add_format(fmt, types, reader, keys): take records of this FORMAT (types: G, I, F or S per "
+     "key) and read them as genomics.io.callers' reader does; keys: the indexes (-1: absent) of "
+     "AD, AF, DP, FA (allelic_depths), AU, CU, GU, TU, DP (strelka_snv) or TAR, TIR, DP "
+     "(strelka_indel); False when the path does not take it"},
     {NULL, NULL, 0, NULL},
 };
 

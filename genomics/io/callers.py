@@ -272,7 +272,9 @@ def make_extractor(
     """Build the function that reads (vaf, depth, alt_count, problem) from one sample's values.
 
     ``keys`` is the record's FORMAT split on ':'; ``numbers`` maps FORMAT IDs to their header
-    Number. The returned function takes (values, ref, alt, allele_index, n_alleles).
+    Number. The returned function takes (values, ref, alt, allele_index, n_alleles). Its
+    ``layout`` (reader name, FORMAT key indexes), where it has one, tells the compiled fast path
+    of genomics.io.vcf to read bi-allelic records the same way.
     """
     ix = {k: i for i, k in enumerate(keys)}
     g = ix.get
@@ -296,6 +298,7 @@ def make_extractor(
                 return None, dp(vals), ac, None
             return (ac / (rc + ac) if rc + ac else None), dp(vals), ac, None
 
+        strelka_snv.layout = ("strelka_snv", (*tiers.values(), i_dp))  # type: ignore[attr-defined]
         return strelka_snv
 
     if "TAR" in ix and "TIR" in ix:
@@ -308,6 +311,7 @@ def make_extractor(
                 return None, dp(vals), ac, None
             return (ac / (rc + ac) if rc + ac else None), dp(vals), ac, None
 
+        strelka_indel.layout = ("strelka_indel", (i_tar, i_tir, i_dp))  # type: ignore[attr-defined]
         return strelka_indel
 
     i_freq, i_rd = g("FREQ", -1), g("RD", -1)
@@ -392,8 +396,7 @@ def make_extractor(
                 ac = _i(_get(vals, i_vd))
             return vaf, depth, ac, problem
 
-        # what genomics.io._vcfscan needs to read bi-allelic records the same way
-        allelic_depths.layout = (i_ad, i_af, i_dp, i_fa)  # type: ignore[attr-defined]
+        allelic_depths.layout = ("allelic_depths", (i_ad, i_af, i_dp, i_fa))  # type: ignore[attr-defined]
         return allelic_depths
 
     if "AO" in ix and "RO" in ix:

@@ -6,6 +6,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import RunSQLOnVendors
+
 
 class Migration(migrations.Migration):
 
@@ -15,9 +17,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name='variant',
-            name='variant_case_vaf_desc',
+        # built on PostgreSQL only (0004, 0005): removed from the state, dropped where it exists
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveIndex(model_name="variant", name="variant_case_vaf_desc"),
+            ],
+            database_operations=[
+                RunSQLOnVendors(
+                    'DROP INDEX IF EXISTS "variant_case_vaf_desc"',
+                    'CREATE INDEX "variant_case_vaf_desc" ON "genomics_variant" '
+                    '("case_id", "vaf" DESC NULLS LAST)',
+                ),
+            ],
         ),
         migrations.AlterField(
             model_name='variant',
