@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value, When
 from django.db.models.functions import NullIf
 
 from genomics.alterations import MUTATION, Alteration
@@ -116,8 +116,31 @@ def _case_variants(case, gene: str) -> QuerySet[Variant]:
     return variants
 
 
+# Copy-number calls by clinical weight: the actionable amplifications and deep deletions first.
+COPY_NUMBER_RANK = Case(
+    *(
+        When(call=value, then=Value(rank))
+        for rank, value in enumerate(("amplification", "deep_deletion", "gain", "loss"))
+    ),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+
+# Within a kind, the strongest change first: most copies gained, fewest left.
+COPY_NUMBER_CHANGE = Case(
+    When(call__in=("amplification", "gain"), then=-F("copy_number")),
+    default=F("copy_number"),
+    output_field=FloatField(),
+)
+
+
 def copy_number_of(*, case) -> QuerySet[CopyNumberCall]:
-    return CopyNumberCall.objects.filter(case=case).order_by("gene")
+    """A case's gene calls: amplifications, deep deletions, gains, losses, each kind with its
+    strongest change first, then by gene."""
+    return CopyNumberCall.objects.filter(case=case).order_by(
+        COPY_NUMBER_RANK, COPY_NUMBER_CHANGE.asc(nulls_last=True), "gene"
+    )
 
 
 def fusions_of(*, case) -> QuerySet[FusionCall]:

@@ -287,8 +287,8 @@ def main() -> None:
         )
     warm = results[-1][4]
     print(
-        f"\nworker warm-up (transcript index, gene table, knowledge base) excluded from the timing: "
-        f"{warm['warmup_s']:.1f} s, RSS after warm-up {warm['rss_before_mb']:.0f} MB"
+        "\nworker warm-up (transcript index, gene table, knowledge base) excluded from the "
+        f"timing: {warm['warmup_s']:.1f} s, RSS after warm-up {warm['rss_before_mb']:.0f} MB"
     )
     size, _n, base_rps, dart_rps, rep = results[-1]
     peak = max(r[4]["peak_rss_mb"] for r in results)
