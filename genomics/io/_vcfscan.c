@@ -24,6 +24,9 @@
 #define MAX_FORMATS 32
 #define MAX_KEEP 64
 #define MAX_DIGITS 18
+/* counts up to 2**53 convert to double exactly, so ALT/total rounds once, as Python's int
+ * division does; larger ones go to the Python reader */
+#define MAX_EXACT 9007199254740992LL
 
 typedef struct {
     char *fmt;
@@ -250,6 +253,8 @@ static int read_allelic_depths(const Format *f, const Values *v, const char *ref
         || !parse_digits(comma + 1, adn - (comma - ad) - 1, &alt_count))
         return 0; /* a third count, '.' or a sign: the Python reader decides */
     long long total = ref_count + alt_count;
+    if (total > MAX_EXACT)
+        return 0;
     r->has_vaf = 0;
     if (i_af >= 0 && i_af < nv) {
         const char *af = v->start[i_af];
@@ -314,6 +319,8 @@ static int read_strelka(const Format *f, const Values *v, const char *ref, Py_ss
     }
     long long ref_count, alt_count;
     if (!first_count(v, i_ref, &ref_count) || !first_count(v, i_alt, &alt_count))
+        return 0;
+    if (ref_count + alt_count > MAX_EXACT)
         return 0;
     r->alt_count = alt_count;
     r->has_vaf = ref_count + alt_count != 0;
@@ -399,8 +406,12 @@ static PyObject *Scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t n
     if (!parse_digits(col[1], len[1], &pos))
         Py_RETURN_NONE;
     long long last_pos = PyLong_AsLongLong(args[3]);
-    if (last_pos == -1 && PyErr_Occurred())
-        return NULL;
+    if (last_pos == -1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return NULL;
+        PyErr_Clear(); /* a POS beyond 18 digits came before: the Python reader compares */
+        Py_RETURN_NONE;
+    }
     if (pos < last_pos)
         Py_RETURN_NONE;
     if (!is_base_run(col[3], len[3]) || !is_base_run(col[4], len[4]))

@@ -80,6 +80,13 @@ EDGE_LINES = [
     "chr2\t52\t.\tG\tA\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:99999999999999999999",
     "chr2\t53\t.\tGAAAC\tGAC\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",  # trimmed
     "chr2\t000054\t.\tG\tA\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",  # zeros
+    # counts beyond 2**53: ALT/total must round once, as Python's int division does
+    "chr2\t55\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:1,9007199254740993",
+    "chr2\t56\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:9007199254740991,6",
+    # a POS of 21 digits (read in Python), then ordinary ones on the same contig
+    "chr2\t100000000000000000000\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",
+    "chr2\t57\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",
+    "chr2\t58\t.\tC\tT\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:3,0:0:3\t0/1:2,1:0.5:3",
 ]
 
 #: Lines the Python reader refuses (an allele the record does not list, a value too many, a
@@ -124,6 +131,7 @@ STRELKA_LINES = [
     "1\t202\t.\tAT\tA\t.\tPASS\tSOMATIC\tDP:TAR:TIR\t28:25,25:0,0\t50:0,0:0,0",
     "1\t203\t.\tAT\tA\t.\tPASS\tSOMATIC\tDP:TAR:TIR\t28:25,25:0,0\t.:20,21:26,27",
     "1\t204\t.\tAT\tA\t.\tPASS\tSOMATIC\tDP:TAR:TIR\t28:25,25:0,0\t50:20,21",
+    "1\t205\t.\tAT\tA\t.\tPASS\tSOMATIC\tDP:TAR:TIR\t28:25,25:0,0\t50:9007199254740993,1:1,1",
 ]
 
 
@@ -184,13 +192,14 @@ def test_edge_lines_read_the_same_and_the_ordinary_ones_are_taken(tmp_path):
     compiled, python = read_both(path)
     assert compiled == python
     calls, warnings, refusal = python
-    assert refusal is None and len(calls) == 32
+    assert refusal is None and len(calls) == 37
     assert any("outside 0..1" in w for w in warnings)
     assert any("duplicate record" in w for w in warnings)
     # taken: 306 (trailing values dropped), 313 (lower case), 314-316 (CSQ, flags, repeated
-    # keys), 323, and on chr2 the long INFO, the deletion and POS 000054; every other line is the
-    # first of its contig or FORMAT, follows a line it must compare with, or would warn
-    assert lines_taken(path) == 9
+    # keys), 323, and on chr2 the long INFO, the deletion, POS 000054 and 58; every other line
+    # is the first of its contig or FORMAT, follows a line it must compare with, would warn, or
+    # holds counts beyond 2**53
+    assert lines_taken(path) == 10
 
 
 def test_strelka_tier_counts_read_the_same_and_are_taken(tmp_path):
