@@ -13,7 +13,8 @@
  * GT [/|]?[01.]([/|][01.])*[/|]?, Integer [0-9]+ and Float [0-9]+(.[0-9]*)? lists (items may
  * be '.'), String without ':'.  VAF, depth and ALT count are read as genomics.io.callers reads
  * them for the callers whose extractor carries a ``layout``: allelic depths (Mutect2, MuSE,
- * VarDict, bcftools, DRAGEN, SAGE ...) and Strelka2's tier counts.
+ * VarDict, bcftools, DRAGEN, SAGE ...), Strelka2's tier counts, VarScan2, FreeBayes and
+ * SomaticSniper.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -33,13 +34,23 @@ typedef struct {
     Py_ssize_t fmtlen;
     int nkeys;
     char types[MAX_KEYS]; /* 'G' genotype, 'I' Integer, 'F' Float, 'S' String */
-    int reader;           /* READ_ALLELIC_DEPTHS, READ_STRELKA_SNV or READ_STRELKA_INDEL */
+    int reader;           /* one of the READ_ values below */
     int index[5];         /* the FORMAT keys each reader reads, see Scanner_add_format */
 } Format;
 
-enum { READ_ALLELIC_DEPTHS, READ_STRELKA_SNV, READ_STRELKA_INDEL };
-static const char *READER_NAMES[] = {"allelic_depths", "strelka_snv", "strelka_indel"};
-static const int READER_KEYS[] = {4, 5, 3};
+enum {
+    READ_ALLELIC_DEPTHS,
+    READ_STRELKA_SNV,
+    READ_STRELKA_INDEL,
+    READ_VARSCAN,
+    READ_FREEBAYES,
+    READ_SNIPER,
+    READERS
+};
+static const char *READER_NAMES[READERS] = {
+    "allelic_depths", "strelka_snv", "strelka_indel", "varscan", "freebayes", "sniper",
+};
+static const int READER_KEYS[READERS] = {4, 5, 3, 4, 3, 2};
 
 typedef struct {
     PyObject_HEAD
@@ -223,6 +234,7 @@ typedef struct {
     long long depth;
     int has_depth;
     long long alt_count;
+    int has_alt;
 } Reading;
 
 /* The first comma-separated item of value k as digits; 0 when absent or anything else. */
@@ -233,6 +245,19 @@ static int first_count(const Values *v, int k, long long *out)
     const char *s = v->start[k];
     const char *comma = memchr(s, ',', v->len[k]);
     return parse_digits(s, comma ? comma - s : v->len[k], out);
+}
+
+/* Value k read as genomics.io.callers' _i reads a plain count: absent, '' or '.' -> none
+ * (*has = 0), digits -> the count; 0 for anything else (signs, decimals: the Python reader). */
+static int optional_count(const Values *v, int k, int *has, long long *out)
+{
+    *has = 0;
+    if (k < 0 || k >= v->n || v->len[k] == 0 || (v->len[k] == 1 && v->start[k][0] == '.'))
+        return 1;
+    if (!parse_digits(v->start[k], v->len[k], out))
+        return 0;
+    *has = 1;
+    return 1;
 }
 
 /* Mutect2, MuSE, VarDict, bcftools ... (genomics.io.callers allelic_depths): AD = REF,ALT; the
@@ -326,25 +351,124 @@ static int read_strelka(const Format *f, const Values *v, const char *ref, Py_ss
     r->has_vaf = ref_count + alt_count != 0;
     if (r->has_vaf)
         r->vaf = (double)alt_count / (double)(ref_count + alt_count);
-    r->has_depth = 0;
-    if (i_dp >= 0 && i_dp < v->n) {
-        const char *d = v->start[i_dp];
-        Py_ssize_t dn = v->len[i_dp];
-        if (!(dn == 1 && d[0] == '.')) {
-            if (!parse_digits(d, dn, &r->depth))
-                return 0;
+    return optional_count(v, i_dp, &r->has_depth, &r->depth);
+}
+
+/* VarScan2: FREQ is a percent string ('38.46%'); AD the ALT reads alone, RD the REF reads; depth
+ * is DP, else RD + AD. */
+static int read_varscan(const Format *f, const Values *v, Reading *r)
+{
+    int i_freq = f->index[0], i_ad = f->index[1], i_dp = f->index[2], i_rd = f->index[3];
+    if (i_freq < 0 || i_freq >= v->n)
+        return 0;
+    const char *freq = v->start[i_freq];
+    Py_ssize_t freqn = v->len[i_freq];
+    for (Py_ssize_t i = 0; i + 2 < freqn; i++)
+        if (freq[i] == '%' && freq[i + 1] == '2' && freq[i + 2] == '5')
+            return 0; /* URL-encoded '%': the Python reader */
+    while (freqn > 0 && freq[freqn - 1] == '%')
+        freqn--;
+    r->has_vaf = 0;
+    if (freqn > 0 && !(freqn == 1 && freq[0] == '.')) {
+        if (!parse_decimal(freq, freqn, &r->vaf))
+            return 0;
+        r->vaf /= 100;
+        r->has_vaf = 1;
+    }
+    int has_ad = 0, has_rd = 0;
+    long long rd = 0;
+    if (i_ad >= 0 && i_ad < v->n && memchr(v->start[i_ad], ',', v->len[i_ad]) != NULL)
+        i_ad = -1; /* several values: not VarScan's ALT count */
+    if (!optional_count(v, i_ad, &has_ad, &r->alt_count)
+        || !optional_count(v, i_dp, &r->has_depth, &r->depth))
+        return 0;
+    r->has_alt = has_ad;
+    if (!r->has_depth && has_ad && i_rd >= 0) {
+        if (!optional_count(v, i_rd, &has_rd, &rd))
+            return 0;
+        if (has_rd && rd + r->alt_count <= MAX_EXACT) {
+            r->depth = rd + r->alt_count;
             r->has_depth = 1;
         }
+        else if (has_rd)
+            return 0;
     }
+    return 1;
+}
+
+/* FreeBayes: AO the ALT observations, RO the REF ones; VAF = AO / (RO + AO), depth DP, else the
+ * sum. */
+static int read_freebayes(const Format *f, const Values *v, Reading *r)
+{
+    int i_ao = f->index[0], i_ro = f->index[1], i_dp = f->index[2];
+    long long ro;
+    if (i_ao < 0 || i_ao >= v->n || i_ro < 0 || i_ro >= v->n)
+        return 0;
+    if (!parse_digits(v->start[i_ao], v->len[i_ao], &r->alt_count)
+        || !parse_digits(v->start[i_ro], v->len[i_ro], &ro))
+        return 0;
+    long long total = ro + r->alt_count;
+    if (total > MAX_EXACT)
+        return 0;
+    r->has_vaf = total != 0;
+    if (r->has_vaf)
+        r->vaf = (double)r->alt_count / (double)total;
+    if (!optional_count(v, i_dp, &r->has_depth, &r->depth))
+        return 0;
+    if (!r->has_depth) {
+        r->depth = total;
+        r->has_depth = 1;
+    }
+    return 1;
+}
+
+/* SomaticSniper: BCOUNT = reads per base A,C,G,T; VAF = ALT reads / DP (or the BCOUNT sum). */
+static int read_sniper(const Format *f, const Values *v, const char *alt, Py_ssize_t altn,
+                       Reading *r)
+{
+    int i_bc = f->index[0], i_dp = f->index[1];
+    int base = altn == 1 ? tier_index(alt[0]) : -1;
+    if (base < 0 || i_bc < 0 || i_bc >= v->n)
+        return 0;
+    long long counts[4], sum = 0;
+    const char *p = v->start[i_bc], *end = p + v->len[i_bc];
+    for (int i = 0; i < 4; i++) {
+        const char *comma = memchr(p, ',', end - p);
+        const char *stop = i < 3 ? comma : end;
+        if (stop == NULL || (i == 3 && comma != NULL) || !parse_digits(p, stop - p, &counts[i]))
+            return 0;
+        sum += counts[i];
+        p = stop + 1;
+    }
+    if (!optional_count(v, i_dp, &r->has_depth, &r->depth))
+        return 0;
+    long long denom = r->has_depth && r->depth ? r->depth : sum;
+    if (denom > MAX_EXACT)
+        return 0;
+    r->alt_count = counts[base];
+    r->has_vaf = denom != 0;
+    if (r->has_vaf)
+        r->vaf = (double)r->alt_count / (double)denom;
     return 1;
 }
 
 static int read_sample(const Format *f, const Values *v, const char *ref, Py_ssize_t refn,
                        const char *alt, Py_ssize_t altn, Reading *r)
 {
-    if (f->reader == READ_ALLELIC_DEPTHS)
+    r->has_alt = 1;
+    switch (f->reader) {
+    case READ_ALLELIC_DEPTHS:
         return read_allelic_depths(f, v, ref, refn, alt, altn, r);
-    return read_strelka(f, v, ref, refn, alt, altn, r);
+    case READ_STRELKA_SNV:
+    case READ_STRELKA_INDEL:
+        return read_strelka(f, v, ref, refn, alt, altn, r);
+    case READ_VARSCAN:
+        return read_varscan(f, v, r);
+    case READ_FREEBAYES:
+        return read_freebayes(f, v, r);
+    default:
+        return read_sniper(f, v, alt, altn, r);
+    }
 }
 
 static int same_text(PyObject *obj, const char *s, Py_ssize_t n)
@@ -577,7 +701,7 @@ static PyObject *Scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t n
     }
     items[9] = reading_vaf(&tr, 1);
     items[10] = reading_int(tr.depth, tr.has_depth);
-    items[11] = reading_int(tr.alt_count, 1);
+    items[11] = reading_int(tr.alt_count, tr.has_alt);
     items[12] = reading_vaf(&nr, normal_ok);
     items[13] = reading_int(normal_ok ? nr.depth : 0, normal_ok && nr.has_depth);
     if (self->ann == NULL) {
@@ -616,7 +740,7 @@ static PyObject *Scanner_add_format(Scanner *self, PyObject *args, PyObject *kwa
                                      &ntypes, &reader, &keys))
         return NULL;
     int kind = -1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < READERS; i++)
         if (strcmp(reader, READER_NAMES[i]) == 0)
             kind = i;
     if (kind < 0)
@@ -745,8 +869,9 @@ static PyMethodDef Scanner_methods[] = {
      METH_VARARGS | METH_KEYWORDS,
      "add_format(fmt, types, reader, keys): take records of this FORMAT (types: G, I, F or S per "
      "key) and read them as genomics.io.callers' reader does; keys: the indexes (-1: absent) of "
-     "AD, AF, DP, FA (allelic_depths), AU, CU, GU, TU, DP (strelka_snv) or TAR, TIR, DP "
-     "(strelka_indel); False when the path does not take it"},
+     "AD, AF, DP, FA (allelic_depths), AU, CU, GU, TU, DP (strelka_snv), TAR, TIR, DP "
+     "(strelka_indel), FREQ, AD, DP, RD (varscan), AO, RO, DP (freebayes) or BCOUNT, DP "
+     "(sniper); False when the path does not take it"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -417,10 +417,16 @@ def make_extractor(
                 None,
             )
 
+        freebayes.layout = ("freebayes", (i_ao, i_ro, i_dp))  # type: ignore[attr-defined]
         return freebayes
 
     if i_freq >= 0:
-        return lambda vals, ref, alt, ai, n: varscan(vals)
+
+        def varscan_sample(vals: list[str], ref: str, alt: str, ai: int, n: int) -> SampleValues:
+            return varscan(vals)
+
+        varscan_sample.layout = ("varscan", (i_freq, i_ad, i_dp, i_rd))  # type: ignore[attr-defined]
+        return varscan_sample
 
     if "BCOUNT" in ix:
         i_bc = ix["BCOUNT"]
@@ -436,6 +442,7 @@ def make_extractor(
             denom = depth if depth else sum(_i(c) or 0 for c in counts)
             return (ac / denom if ac is not None and denom else None), depth, ac, None
 
+        sniper.layout = ("sniper", (i_bc, i_dp))  # type: ignore[attr-defined]
         return sniper
 
     for key in ("AF", "FA", "VAF"):

@@ -135,6 +135,67 @@ STRELKA_LINES = [
 ]
 
 
+def _caller_header(source: str, formats: str) -> str:
+    """A tumor/normal header naming ``source`` with the FORMAT keys ``formats``
+    ("ID:Type:Number ...")."""
+    lines = ["##fileformat=VCFv4.2", f"##source={source}"]
+    for item in formats.split():
+        key, vtype, number = item.split(":")
+        lines.append(f'##FORMAT=<ID={key},Number={number},Type={vtype},Description="{key}">')
+    lines += [
+        '##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description="Somatic">',
+        "##contig=<ID=1,length=249250621>",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL\tTUMOR",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+#: per caller: its header, and records whose values the compiled path reads or hands back
+CALLER_LAYOUTS = {
+    "varscan2": (
+        _caller_header(
+            "VarScan2", "GT:String:1 DP:Integer:1 RD:Integer:1 AD:Integer:1 FREQ:String:1"
+        ),
+        [
+            "1\t100\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:0%\t0/1:91:56:35:38.46%",
+            "1\t101\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:0%\t0/1:91:56:35:38.46%",
+            "1\t102\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:0%\t0/1:.:56:35:38.46%",
+            "1\t103\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:0%\t0/1:.:.:35:100%%",
+            "1\t104\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:0%\t0/1:91:56:35:38.46%25",
+            "1\t105\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:.\t0/1:91:56:35,1:1e1%",
+            "1\t106\t.\tA\tG\t.\tPASS\tSOMATIC\tGT:DP:RD:AD:FREQ\t0/0:60:60:0:0%\t0/1:91:56",
+        ],
+    ),
+    "freebayes": (
+        _caller_header(
+            "freeBayes v1.3.6", "GT:String:1 DP:Integer:1 AD:Integer:R RO:Integer:1 AO:Integer:A"
+        ),
+        [
+            "1\t100\t.\tC\tT\t50\tPASS\t.\tGT:DP:AD:RO:AO\t0/0:40:40,0:40:0\t0/1:52:30,22:30:22",
+            "1\t101\t.\tC\tT\t50\tPASS\t.\tGT:DP:AD:RO:AO\t0/0:40:40,0:40:0\t0/1:52:30,22:30:22",
+            "1\t102\t.\tC\tT\t50.5\tPASS\t.\tGT:DP:AD:RO:AO\t0/0:40:40,0:40:0\t0/1:.:30,22:30:22",
+            "1\t103\t.\tC\tT\t50\tPASS\t.\tGT:DP:AD:RO:AO\t0/0:40:40,0:40:0\t0/1:0:0,0:0:0",
+            "1\t104\t.\tC\tT\t50\tPASS\t.\tGT:DP:AD:RO:AO\t0/0:40:40,0:40:0\t0/1:52:30,22:.:22",
+            "1\t105\t.\tCAG\tTAC\t50\tPASS\t.\tGT:DP:AD:RO:AO\t0/0:40:40,0:40:0\t0/1:52:30,22:30:22",
+        ],
+    ),
+    "somaticsniper": (
+        _caller_header(
+            "bam-somaticsniper", "GT:String:1 DP:Integer:1 BCOUNT:Integer:4 SS:Integer:1"
+        ),
+        [
+            "1\t100\t.\tT\tG\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:30:0,0,1,29:0\t0/1:44:0,0,22,22:2",
+            "1\t101\t.\tT\tG\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:30:0,0,1,29:0\t0/1:44:0,0,20,24:2",
+            "1\t102\t.\tT\tg\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:30:0,0,1,29:0\t0/1:0:0,0,10,30:2",
+            "1\t103\t.\tT\tG\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:30:0,0,1,29:0\t0/1:.:0,0,10,30:.",
+            "1\t104\t.\tT\tG\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:30:0,0,1,29:0\t0/1:44:0,0,22:2",
+            "1\t105\t.\tT\tN\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:30:0,0,1,29:0\t0/1:44:0,0,22,22:2",
+            "1\t106\t.\tT\tG\t.\t.\t.\tGT:DP:BCOUNT:SS\t0/0:0:0,0,0,0:0\t0/1:0:0,0,0,0:2",
+        ],
+    ),
+}
+
+
 def read_both(path: Path, **kwargs) -> tuple[tuple, tuple]:
     """(calls, warnings, refusal) as the compiled and as the Python reader give them."""
 
@@ -219,6 +280,35 @@ def test_strelka_tier_counts_read_the_same_and_are_taken(tmp_path):
     assert lines_taken(path) == 7
 
 
+@pytest.mark.parametrize("caller", sorted(CALLER_LAYOUTS))
+def test_varscan_freebayes_and_sniper_records_read_the_same_and_are_taken(tmp_path, caller):
+    header, lines = CALLER_LAYOUTS[caller]
+    path = tmp_path / f"{caller}.vcf"
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    compiled, python = read_both(path)
+    assert compiled == python
+    calls = {call.pos: call for call in vcf.iter_variants(path, vcf.read_header(path))}
+    got = {pos: (c.vaf, c.depth, c.alt_count) for pos, c in calls.items()}
+    if caller == "varscan2":
+        # TUMOR 91:56:35:38.46%  FREQ 38.46 % -> 0.3846, DP 91, AD 35 (the ALT reads alone)
+        assert got[101] == (38.46 / 100, 91, 35)
+        assert got[102] == (38.46 / 100, 56 + 35, 35)  # no DP: RD 56 + AD 35
+        assert got[103] == (1.0, None, 35)  # '100%%'; neither DP nor RD
+    elif caller == "freebayes":
+        # TUMOR 52:30,22:30:22  AO 22 / (RO 30 + AO 22), DP 52
+        assert got[101] == (22 / 52, 52, 22)
+        assert got[102] == (22 / 52, 52, 22)  # no DP: RO + AO
+        assert got[103] == (None, 0, 0)
+    else:
+        # TUMOR 44:0,0,20,24  T>G: BCOUNT G 20 / DP 44
+        assert got[101] == (20 / 44, 44, 20)
+        assert got[102] == (10 / 40, 0, 10)  # DP 0: the BCOUNT sum, 40
+        assert got[103] == (10 / 40, None, 10)
+    # all but the first line and those that hand back: VarScan's '%25', a FREQ in exponent
+    # form and a dropped FREQ; FreeBayes' RO '.'; SomaticSniper's three counts and ALT N
+    assert lines_taken(path) == {"varscan2": 3, "freebayes": 4, "somaticsniper": 4}[caller]
+
+
 @pytest.mark.parametrize("refused", REFUSED_LINES)
 def test_a_refused_line_is_refused_the_same_way_after_taken_lines(tmp_path, refused):
     good = [f"chr1\t{100 + i}\t.\tA\tG\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:9,0:0:9\t0/1:5,4:0.44:9"
@@ -233,7 +323,7 @@ def test_a_refused_line_is_refused_the_same_way_after_taken_lines(tmp_path, refu
     assert lines_taken(path) == 49  # all but the first line of the contig
 
 
-@pytest.mark.parametrize("layout", ["mutect2", "strelka"])
+@pytest.mark.parametrize("layout", ["mutect2", "strelka", *sorted(CALLER_LAYOUTS)])
 @pytest.mark.parametrize("seed", range(4))
 def test_randomly_damaged_records_read_the_same(tmp_path, seed, layout):
     """Characters of real-looking records replaced, deleted or doubled at random: whatever the
@@ -243,8 +333,10 @@ def test_randomly_damaged_records_read_the_same(tmp_path, seed, layout):
     if layout == "mutect2":
         header = MUTECT2_HEADER
         base = [line for line in EDGE_LINES + REFUSED_LINES if "TLOD=1;" not in line]
-    else:
+    elif layout == "strelka":
         header, base = STRELKA_HEADER, STRELKA_LINES
+    else:
+        header, base = CALLER_LAYOUTS[layout]
     for attempt in range(40):
         lines = []
         for i in range(30):
@@ -295,6 +387,8 @@ def test_every_vcf_of_the_test_data_reads_the_same(test_data, shared_data):
         "vcf/hmf_orange_COLO829.purple.germline.sage.grch37.vcf",
         "vcf/somaticseq_paired_Strelka.snv.tiny_ref.vcf.gz",
         "vcf/somaticseq_paired_Strelka.indel.tiny_ref.vcf.gz",
+        "vcf/somaticseq_paired_SomaticSniper.tiny_ref.vcf.gz",
+        "vcf/vcf2maf_test_varscan2_somatic.grch37.vcf",
     ):
         taken += lines_taken(shared_data / name)
     assert taken > 6000  # the fast path was really exercised on real callers' output
