@@ -28,6 +28,9 @@
 /* counts up to 2**53 convert to double exactly, so ALT/total rounds once, as Python's int
  * division does; larger ones go to the Python reader */
 #define MAX_EXACT 9007199254740992LL
+/* genomics.io.sniff MAX_READ_COUNT: beyond it the Python reader refuses (a POS of at most
+ * MAX_DIGITS digits is always below its MAX_POSITION) */
+#define MAX_READ_COUNT 2147483647LL
 
 typedef struct {
     char *fmt;
@@ -452,10 +455,9 @@ static int read_sniper(const Format *f, const Values *v, const char *alt, Py_ssi
     return 1;
 }
 
-static int read_sample(const Format *f, const Values *v, const char *ref, Py_ssize_t refn,
+static int read_caller(const Format *f, const Values *v, const char *ref, Py_ssize_t refn,
                        const char *alt, Py_ssize_t altn, Reading *r)
 {
-    r->has_alt = 1;
     switch (f->reader) {
     case READ_ALLELIC_DEPTHS:
         return read_allelic_depths(f, v, ref, refn, alt, altn, r);
@@ -469,6 +471,16 @@ static int read_sample(const Format *f, const Values *v, const char *ref, Py_ssi
     default:
         return read_sniper(f, v, alt, altn, r);
     }
+}
+
+static int read_sample(const Format *f, const Values *v, const char *ref, Py_ssize_t refn,
+                       const char *alt, Py_ssize_t altn, Reading *r)
+{
+    r->has_alt = 1;
+    if (!read_caller(f, v, ref, refn, alt, altn, r))
+        return 0;
+    return !(r->has_depth && r->depth > MAX_READ_COUNT)
+           && !(r->has_alt && r->alt_count > MAX_READ_COUNT);
 }
 
 static int same_text(PyObject *obj, const char *s, Py_ssize_t n)

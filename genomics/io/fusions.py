@@ -32,6 +32,7 @@ from genomics.io._vcftext import VcfRecord, bnd_mate, first_int, is_single_break
 from genomics.io.detect import FUSION_FORMATS, Layout, require_family, sniff
 from genomics.io.errors import InputError
 from genomics.io.genes import Gene, GeneSpans, assembly_from_contigs, normalize_assembly
+from genomics.io.sniff import MAX_READ_COUNT
 
 _ARRIBA_DISTANCE = re.compile(r"\(\d+\)$")
 
@@ -122,7 +123,7 @@ def _read_table(
                 )
                 if value is not None:
                     total = (total or 0) + int(round(value))
-        return total
+        return _checked_reads(total, name, line)
 
     for number, fields in table_rows(path, filename=filename, layout=layout, comments=("#",)):
         records += 1
@@ -227,8 +228,24 @@ def _vcf_caller(sources: list[str], record_ids: str, info: dict[str, str]) -> st
     return sources[0] if sources else "SV VCF"
 
 
-def _support(record: VcfRecord) -> int | None:
+def _checked_reads(reads: int | None, name: str, line: int) -> int | None:
+    """A supporting read count as given, refused when no sequencing run could give it."""
+    if reads is not None and not 0 <= reads <= MAX_READ_COUNT:
+        raise InputError(
+            f"the supporting read count {reads:,} is not a count of reads "
+            f"(0 to {MAX_READ_COUNT:,})",
+            filename=name,
+            line=line,
+        )
+    return reads
+
+
+def _support(record: VcfRecord, name: str) -> int | None:
     """Highest alt-supporting read count of any sample, else from INFO."""
+    return _checked_reads(_support_reads(record), name, record.line)
+
+
+def _support_reads(record: VcfRecord) -> int | None:
     best: int | None = None
     for sample in range(len(record.samples)):
         value: int | None = None
@@ -378,7 +395,7 @@ def _read_vcf(
                         record.info["GENEB"],
                         f"{first.chrom}:{first.pos}",
                         f"{second.chrom}:{second.pos}",
-                        _support(record),
+                        _support(record, name),
                         call_caller,
                         confidence,
                         frame,
@@ -402,7 +419,7 @@ def _read_vcf(
                     gene3.name,
                     f"{end5.chrom}:{end5.pos}",
                     f"{end3.chrom}:{end3.pos}",
-                    _support(record),
+                    _support(record, name),
                     call_caller,
                     confidence,
                     frame,

@@ -25,6 +25,10 @@ MAX_EXPANSION_RATIO = 200
 RATIO_CHECK_FROM_BYTES = 64 << 20
 #: Absolute cap on decompressed size (a whole-genome VCF of several samples stays far below).
 MAX_DECOMPRESSED_BYTES = 200 << 30
+#: Largest position DART stores (64-bit, as htslib reads them since 1.10).
+MAX_POSITION = 2**63 - 1
+#: Largest read count or depth: no sequencing run gives more, and DART stores them as 32-bit.
+MAX_READ_COUNT = 2**31 - 1
 
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 

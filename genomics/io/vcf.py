@@ -26,6 +26,8 @@ from genomics.io.sniff import (
     MAX_DECOMPRESSED_BYTES,
     MAX_EXPANSION_RATIO,
     MAX_LINE_CHARS,
+    MAX_POSITION,
+    MAX_READ_COUNT,
     RATIO_CHECK_FROM_BYTES,
     TextSource,
     bgzf_has_eof,
@@ -843,6 +845,12 @@ def _iter_body(
         if not (spos.isdigit() and spos.isascii()):
             raise InputError(f"POS '{spos}' is not a positive integer", filename=name, line=lineno)
         pos = int(spos)
+        if pos > MAX_POSITION:
+            raise InputError(
+                f"POS {spos[:30]} is beyond the largest position DART can store ({MAX_POSITION:,})",
+                filename=name,
+                line=lineno,
+            )
         if pos < last_pos:
             warn(f"line {lineno}: records are not sorted by position", once="unsorted")
         last_pos = pos
@@ -969,6 +977,14 @@ def _iter_body(
                 vaf, depth, alt_count, nvaf, ndepth = _info_vaf(
                     infos, ai, n_alleles, vaf, depth, alt_count, nvaf, ndepth
                 )
+            for count in (depth, alt_count, ndepth):
+                if count is not None and count > MAX_READ_COUNT:
+                    raise InputError(
+                        f"a read count or depth of {count:,} is more than any sequencing run "
+                        f"gives (at most {MAX_READ_COUNT:,})",
+                        filename=name,
+                        line=lineno,
+                    )
             p, r, aa = pos, ref, a
             if (len(r) > 1 or len(aa) > 1) and is_plain(aa):
                 p, r, aa = normalize(chrom, p, r, aa, fetch)

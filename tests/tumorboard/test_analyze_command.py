@@ -321,13 +321,33 @@ def _bad_position(folder: Path) -> tuple[Path, str | None]:
     return write_vcf(folder / "commas.vcf", BRAF_V600E_CHR, bad), "line 14"
 
 
+def _position_beyond_any_chromosome(folder: Path) -> tuple[Path, str | None]:
+    bad = KRAS_G12D.replace("25245350", "25245350000000000000")  # 2.5e19: no chromosome
+    return write_vcf(folder / "far.vcf", BRAF_V600E_CHR, bad), "line 14"
+
+
+def _depth_beyond_any_run(folder: Path) -> tuple[Path, str | None]:
+    # the second record's tumor DP is three billion reads (and beyond a stored 32-bit count)
+    bad = KRAS_G12D.replace("0.357:70", "0.357:3000000000")
+    return write_vcf(folder / "deep.vcf", BRAF_V600E_CHR, bad), "line 14"
+
+
 def _missing(folder: Path) -> tuple[Path, str | None]:
     return folder / "never-written.vcf", None
 
 
 @needs_db
 @pytest.mark.parametrize(
-    "make_input", [_not_a_vcf, _empty, _truncated_gzip, _bad_position, _missing]
+    "make_input",
+    [
+        _not_a_vcf,
+        _empty,
+        _truncated_gzip,
+        _bad_position,
+        _position_beyond_any_chromosome,
+        _depth_beyond_any_run,
+        _missing,
+    ],
 )
 def test_bad_input_exits_1_with_one_line_naming_the_file_and_stores_nothing(make_input, tmp_path):
     path, line = make_input(tmp_path)

@@ -212,6 +212,16 @@ class TestRefusals:
         with pytest.raises(InputError, match="line 2: JunctionReadCount value 'many'"):
             read_fusions(path)
 
+    @pytest.mark.parametrize("reads", ["1e12", "-5"])
+    def test_reads_no_sequencing_run_gives(self, tmp_path, test_data, reads):
+        text = test_data / "fusions" / "pvacfuse_star-fusion.fusion_predictions.abridged.tsv"
+        lines = text.read_text().splitlines()
+        lines[1] = lines[1].replace("\t210\t", f"\t{reads}\t", 1)
+        path = tmp_path / "sf.tsv"
+        path.write_text("\n".join(lines) + "\n")
+        with pytest.raises(InputError, match="line 2: the supporting read count .* is not a count"):
+            read_fusions(path)
+
     def test_small_variant_vcf_given_as_fusions(self, shared_data):
         with pytest.raises(InputError, match="small variants.*not fusion"):
             read_fusions(shared_data / "vcf" / "vcf2maf_test_varscan2_somatic.grch37.vcf")
