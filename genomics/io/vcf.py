@@ -35,6 +35,9 @@ from genomics.io.sniff import (
 )
 
 MAX_WARNINGS = 50
+#: Longer CHROM values are refused: real contig names are short, and the case page's position
+#: index cannot hold arbitrarily long keys.
+MAX_CONTIG_NAME = 255
 #: INFO keys copied into ``VariantCall.info`` (repeat context, somatic flags, gene names)
 INFO_KEEP = (
     "STR",
@@ -813,6 +816,13 @@ def _iter_body(
         chrom, spos, _vid, ref, alt, squal, filt, info = cols[:8]
         if chrom != last_chrom:
             if chrom not in chrom_seen:
+                if len(chrom) > MAX_CONTIG_NAME:
+                    raise InputError(
+                        f"CHROM '{chrom[:40]}...' is longer than {MAX_CONTIG_NAME} characters; "
+                        "not a contig name",
+                        filename=name,
+                        line=lineno,
+                    )
                 if _CHROM_BAD.search(chrom):
                     raise InputError(
                         f"CHROM '{chrom}' is not a valid contig name", filename=name, line=lineno

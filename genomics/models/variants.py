@@ -35,13 +35,13 @@ class Variant(models.Model):
     )
     origin = models.CharField(max_length=16, default="somatic")
     line = models.BigIntegerField()
-    variant_id = models.CharField(max_length=300)
-    chrom = models.CharField(max_length=64)
+    variant_id = models.TextField()
+    chrom = models.TextField()
     pos = models.BigIntegerField()
     ref = models.TextField()
     alt = models.TextField()
     original = models.TextField(blank=True)
-    filters = models.CharField(max_length=300, default="PASS")
+    filters = models.TextField(default="PASS")
     passed = models.BooleanField(default=True)
     qual = models.FloatField(null=True)
     vaf = models.FloatField(null=True)
@@ -51,13 +51,13 @@ class Variant(models.Model):
     normal_depth = models.IntegerField(null=True)
     rna_vaf = models.FloatField(null=True)
     rna_depth = models.IntegerField(null=True)
-    gene = models.CharField(max_length=64, blank=True)
-    transcript = models.CharField(max_length=64, blank=True)
-    consequence = models.CharField(max_length=300, blank=True)
-    hgvsc = models.CharField(max_length=300, blank=True)
-    hgvsp = models.CharField(max_length=300, blank=True)
-    hgvsp_short = models.CharField(max_length=300, blank=True)
-    exon = models.CharField(max_length=16, blank=True)
+    gene = models.TextField(blank=True)
+    transcript = models.TextField(blank=True)
+    consequence = models.TextField(blank=True)
+    hgvsc = models.TextField(blank=True)
+    hgvsp = models.TextField(blank=True)
+    hgvsp_short = models.TextField(blank=True)
+    exon = models.TextField(blank=True)
     annotation_source = models.CharField(max_length=16, blank=True)
     gene_role = models.CharField(max_length=32, blank=True)
     hotspot = models.BooleanField(default=False)
@@ -96,11 +96,11 @@ class CopyNumberCall(models.Model):
         "tumorboard.Case", on_delete=models.CASCADE, related_name="copy_number"
     )
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
-    gene = models.CharField(max_length=64)
+    gene = models.TextField()
     call = models.CharField(max_length=32)
     copy_number = models.FloatField(null=True)
     log2 = models.FloatField(null=True)
-    segment = models.CharField(max_length=200)
+    segment = models.TextField()
 
     class Meta:
         ordering = ["gene"]
@@ -113,13 +113,13 @@ class CopyNumberCall(models.Model):
 class FusionCall(models.Model):
     case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="fusions")
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
-    gene5 = models.CharField(max_length=64)
-    gene3 = models.CharField(max_length=64)
-    breakpoint5 = models.CharField(max_length=200)
-    breakpoint3 = models.CharField(max_length=200)
+    gene5 = models.TextField()
+    gene3 = models.TextField()
+    breakpoint5 = models.TextField()
+    breakpoint3 = models.TextField()
     reads = models.IntegerField(null=True)
-    caller = models.CharField(max_length=64)
-    confidence = models.CharField(max_length=64, blank=True)
+    caller = models.TextField()
+    confidence = models.TextField(blank=True)
 
     class Meta:
         ordering = ["gene5", "gene3"]
@@ -132,7 +132,7 @@ class FusionCall(models.Model):
 class ExpressionValue(models.Model):
     case = models.ForeignKey("tumorboard.Case", on_delete=models.CASCADE, related_name="expression")
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
-    gene = models.CharField(max_length=64)
+    gene = models.TextField()
     tpm = models.FloatField()
 
     class Meta:

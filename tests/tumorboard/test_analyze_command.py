@@ -337,6 +337,27 @@ def _missing(folder: Path) -> tuple[Path, str | None]:
 
 
 @needs_db
+@needs_db
+def test_a_long_deletion_and_a_long_filter_list_are_stored_as_given(tmp_path):
+    """Valid records whose text runs long: a 400-base deletion (variant id and original record
+    beyond 400 characters) and a FILTER of 40 names."""
+    deleted = "".join("ACGT"[(i * 7) % 4] for i in range(400))
+    deletion = (
+        f"chr7\t140753300\t.\tA{deleted}\tA\t.\tPASS\t.\tGT:AD:AF:DP\t0/0:60,0:0.0:60\t"
+        "0/1:40,20:0.333:60\n"
+    )
+    filters = ";".join(f"filter_{i}" for i in range(40))
+    filtered = KRAS_G12D.replace("\tPASS\t", f"\t{filters}\t")
+    path = write_vcf(tmp_path / "long.vcf", deletion, BRAF_V600E_CHR, filtered)
+
+    result = run_analyze("--vcf", str(path), "--tumor-type", "COADREAD")
+
+    assert result.returncode == 0, result.stderr
+    variants = {v["id"]: v for v in json.loads(result.stdout)["variants"]}
+    assert f"chr7:140753300:A{deleted}:A" in variants
+    assert variants["chr12:25245350:C:T"]["filter"] == filters.split(";")
+
+
 @pytest.mark.parametrize(
     "make_input",
     [

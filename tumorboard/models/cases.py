@@ -63,7 +63,7 @@ class Sample(BaseModel):
         PANEL = "panel", "Panel"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="samples")
-    name = models.CharField(max_length=200)
+    name = models.TextField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     assay = models.CharField(max_length=16, choices=Assay.choices, default=Assay.WES)
     purity = models.FloatField(null=True, blank=True)
