@@ -17,6 +17,7 @@ from genomics.annotation.index import norm_chrom
 from genomics.annotation.oncogenicity import classify_oncogenicity
 from genomics.annotation.pipeline import annotation_from_pipeline
 from genomics.annotation.roles import gene_role
+from genomics.io._text import checked_gene
 from genomics.io.genes import GeneSpans
 from genomics.io.vcf import info_from_text
 
@@ -129,6 +130,8 @@ class VariantAnnotationContext:
                 note = self._bare[gene] = VariantNote(gene=gene)
             return note
         chosen = annotation.chosen
+        if chosen.gene:
+            checked_gene(chosen.gene, name=self.header.filename, line=call.line)
         self.sources[annotation.source] += 1
         protein = chosen.hgvsp_short[2:] if chosen.hgvsp_short else None
         role = self._role(chosen.gene) if chosen.gene else None

@@ -160,6 +160,23 @@ def split_row(line: str, delimiter: str = "\t") -> list[str]:
     return [field.strip() for field in line.split(delimiter)]
 
 
+#: Longest gene name taken from a file: symbols and Ensembl ids are far shorter, and the
+#: case page's gene indexes cannot hold arbitrarily long keys.
+MAX_GENE_NAME = 255
+
+
+def checked_gene(gene: str, *, name: str, line: int | None) -> str:
+    """``gene`` as given, refused when it is too long to be a gene name."""
+    if len(gene) > MAX_GENE_NAME:
+        raise InputError(
+            f"the gene name '{gene[:40]}...' has {len(gene):,} characters; a gene symbol or id "
+            f"has at most {MAX_GENE_NAME}",
+            filename=name,
+            line=line,
+        )
+    return gene
+
+
 def parse_float(
     value: str, *, column: str, name: str, line: int, allow_missing: bool = True
 ) -> float | None:

@@ -46,7 +46,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from genomics.io._text import TextLines, display_name, parse_float, parse_int, table_rows
+from genomics.io._text import (
+    TextLines,
+    checked_gene,
+    display_name,
+    parse_float,
+    parse_int,
+    table_rows,
+)
 from genomics.io._vcftext import read_vcf
 from genomics.io.detect import COPY_NUMBER_FORMATS, Layout, require_family, sniff
 from genomics.io.errors import InputError
@@ -296,7 +303,9 @@ def _table_values(
         log2 = _number(fields, index["log2"], layout, state, line)
         genes = tuple(
             dict.fromkeys(
-                g for g in fields[index["gene"]].split(",") if g.strip().lower() not in _NO_GENE
+                checked_gene(g, name=state.name, line=line)
+                for g in fields[index["gene"]].split(",")
+                if g.strip().lower() not in _NO_GENE
             )
         )
         cn = _number(fields, index["cn"], layout, state, line) if "cn" in index else None
@@ -311,7 +320,8 @@ def _table_values(
     if fmt == "purple_gene_cnv":
         state.absolute_used = True
         value = _number(fields, index["mincopynumber"], layout, state, line)
-        return (None if value is None else max(0.0, value)), None, (fields[index["gene"]],)
+        gene = checked_gene(fields[index["gene"]], name=state.name, line=line)
+        return (None if value is None else max(0.0, value)), None, (gene,)
     if fmt in {"ascat_segments", "pcgr_cna"}:
         state.absolute_used = True
         major = _number(fields, index["nmajor"], layout, state, line)

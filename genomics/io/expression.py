@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from genomics.io._text import TextLines, display_name, parse_float, table_rows
+from genomics.io._text import TextLines, checked_gene, display_name, parse_float, table_rows
 from genomics.io.detect import EXPRESSION_FORMATS, require_family, sniff
 from genomics.io.errors import InputError
 from genomics.io.genes import GeneSpans, transcript_genes
@@ -174,7 +174,7 @@ def read_expression(
                     unmapped_tpm += tpm
                     continue
                 gene = names.symbol(found)
-        totals[gene] = totals.get(gene, 0.0) + tpm
+        totals[checked_gene(gene, name=name, line=number)] = totals.get(gene, 0.0) + tpm
     warnings = []
     if not records:
         warnings.append("the file has a header but no expression records")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from genomics.io._text import TextLines, display_name
+from genomics.io._text import TextLines, checked_gene, display_name
 from genomics.io.errors import InputError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "genes"
@@ -257,7 +257,7 @@ def _read_user_table(path: Path) -> list[Gene]:
                 strand = fields[columns["strand"]] if "strand" in columns else "."
                 genes.append(
                     Gene(
-                        fields[columns["gene"]],
+                        checked_gene(fields[columns["gene"]], name=name, line=number),
                         normalize_chrom(fields[columns["chrom"]]),
                         _int(fields[columns["start"]], name, number) + columns["zero_based"],
                         _int(fields[columns["end"]], name, number),
@@ -269,7 +269,7 @@ def _read_user_table(path: Path) -> list[Gene]:
                 if fields[2] == "gene" and match:
                     genes.append(
                         Gene(
-                            match.group(1),
+                            checked_gene(match.group(1), name=name, line=number),
                             normalize_chrom(fields[0]),
                             _int(fields[3], name, number),
                             _int(fields[4], name, number),
@@ -280,7 +280,7 @@ def _read_user_table(path: Path) -> list[Gene]:
                 strand = fields[5] if len(fields) >= 6 else "."
                 genes.append(
                     Gene(
-                        fields[3],
+                        checked_gene(fields[3], name=name, line=number),
                         normalize_chrom(fields[0]),
                         _int(fields[1], name, number) + 1,
                         _int(fields[2], name, number),

@@ -332,11 +332,24 @@ def _depth_beyond_any_run(folder: Path) -> tuple[Path, str | None]:
     return write_vcf(folder / "deep.vcf", BRAF_V600E_CHR, bad), "line 14"
 
 
+def _gene_name_beyond_any_gene(folder: Path) -> tuple[Path, str | None]:
+    # the pipeline's annotation (VEP CSQ) names a gene of 400 characters on the second record
+    csq = (
+        '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl '
+        'VEP. Format: Allele|Consequence|IMPACT|SYMBOL">\n'
+    )
+    annotated = KRAS_G12D.replace(
+        "\t.\tGT", "\tCSQ=T|missense_variant|MODERATE|" + "Q1" * 200 + "\tGT"
+    )
+    path = folder / "gene.vcf"
+    path.write_text(HEADER.replace("#CHROM", csq + "#CHROM") + BRAF_V600E_CHR + annotated)
+    return path, "line 15"
+
+
 def _missing(folder: Path) -> tuple[Path, str | None]:
     return folder / "never-written.vcf", None
 
 
-@needs_db
 @needs_db
 def test_a_long_deletion_and_a_long_filter_list_are_stored_as_given(tmp_path):
     """Valid records whose text runs long: a 400-base deletion (variant id and original record
@@ -358,6 +371,7 @@ def test_a_long_deletion_and_a_long_filter_list_are_stored_as_given(tmp_path):
     assert variants["chr12:25245350:C:T"]["filter"] == filters.split(";")
 
 
+@needs_db
 @pytest.mark.parametrize(
     "make_input",
     [
@@ -367,6 +381,7 @@ def test_a_long_deletion_and_a_long_filter_list_are_stored_as_given(tmp_path):
         _bad_position,
         _position_beyond_any_chromosome,
         _depth_beyond_any_run,
+        _gene_name_beyond_any_gene,
         _missing,
     ],
 )

@@ -116,6 +116,12 @@ class TestGeneLevel:
 
 
 class TestRefusals:
+    def test_a_gene_name_no_gene_has(self, tmp_path):
+        path = tmp_path / "tpm.tsv"
+        path.write_text("gene\tTPM\nMYC\t3\n" + "X7" * 200 + "\t4.5\n")
+        with pytest.raises(InputError, match="tpm.tsv, line 3: the gene name 'X7X7.*400 char"):
+            read_expression(path)
+
     def test_empty_file(self, tmp_path):
         path = tmp_path / "quant.sf"
         path.write_bytes(b"")
