@@ -17,6 +17,17 @@ VCF_DATA = TEST_DATA / "vcf"
 ingesting = pytest.mark.django_db(transaction=True, databases=["default", "progress"])
 
 
+#: A HaplotypeCaller RNA VCF header (GT, AD, DP; one sample): records follow it.
+RNA_VCF_HEADER = (
+    "##fileformat=VCFv4.2\n"
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
+    "##source=HaplotypeCaller\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT001_RNA\n"
+)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> Path:
     """Every test stores its uploads and reports in a fresh folder, so leftovers can be seen."""

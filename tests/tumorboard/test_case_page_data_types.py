@@ -9,19 +9,11 @@ import re
 from core.models import BackgroundJob
 from genomics.services.uploads import upload_register
 from tests.conftest import TEST_DATA
-from tests.tumorboard.conftest import ingest_demo, ingesting
+from tests.tumorboard.conftest import RNA_VCF_HEADER, ingest_demo, ingesting
 
-# BRAF c.1799T>A of the demo case (7:140753336 A>T, DNA VAF 0.391 in the consensus calls),
-# called again in the tumor's RNA: AD 12,18 -> 18 / 30 = 0.600, DP 30.
-RNA_VCF = (
-    "##fileformat=VCFv4.2\n"
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
-    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
-    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
-    "##source=HaplotypeCaller\n"
-    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT001_RNA\n"
-    "7\t140753336\t.\tA\tT\t50\tPASS\t.\tGT:AD:DP\t0/1:12,18:30\n"
-)
+# BRAF c.1799T>A of the demo case (7:140753336 A>T, TVAF 0.314814814815 and TDP 54 in the
+# consensus calls), called again in the tumor's RNA: AD 12,18 -> 18 / 30 = 0.600, DP 30.
+RNA_VCF = RNA_VCF_HEADER + "7\t140753336\t.\tA\tT\t50\tPASS\t.\tGT:AD:DP\t0/1:12,18:30\n"
 
 
 def _register(user, case, kind, path):
@@ -54,9 +46,9 @@ def test_the_case_page_shows_variants_with_rna_vaf_copy_number_fusions_and_expre
     assert response.status_code == 200
     text = _text(response.content.decode())
 
-    # the BRAF row: DNA VAF from the consensus calls, RNA VAF and depth beside it
+    # the BRAF row: DNA VAF and depth from the consensus calls, RNA VAF and depth beside them
     assert "BRAF" in text and "p.V600E" in text
-    assert "0.600 (30)" in text
+    assert "0.315" in text and "0.600 (30)" in text
     # copy number: chr1 114430211-116197573 nMajor 23 + nMinor 1 = 24 copies over NRAS
     # (GRCh38 chr1:114,704,469-114,716,771), the file's highest copy number: the page lists
     # amplifications first, the most copies first

@@ -6,16 +6,10 @@ from __future__ import annotations
 from core.models import BackgroundJob
 from genomics.models import Variant
 from genomics.services.uploads import upload_register
-from tests.tumorboard.conftest import ingest_demo, ingesting
+from tests.tumorboard.conftest import RNA_VCF_HEADER, ingest_demo, ingesting
 
 # Two calls at variants of the demo case (1:1042010 G>A; 1:1180842 CG>C) and one elsewhere.
-RNA_VCF = (
-    "##fileformat=VCFv4.2\n"
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
-    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
-    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
-    "##source=HaplotypeCaller\n"
-    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT001_RNA\n"
+RNA_VCF = RNA_VCF_HEADER + (
     "1\t1042010\t.\tG\tA\t50\tPASS\t.\tGT:AD:DP\t0/1:30,10:40\n"
     "1\t1180842\t.\tCG\tC\t50\tPASS\t.\tGT:AD:DP\t0/1:12,4:16\n"
     "1\t5000000\t.\tA\tT\t50\tPASS\t.\tGT:AD:DP\t0/1:5,5:10\n"
