@@ -71,7 +71,6 @@ typedef struct {
     Format formats[MAX_FORMATS];
 } Scanner;
 
-static const unsigned char *BASE_TABLE;
 static unsigned char base_table[256];
 
 static int is_base_run(const char *s, Py_ssize_t n)
@@ -79,7 +78,7 @@ static int is_base_run(const char *s, Py_ssize_t n)
     if (n <= 0)
         return 0;
     for (Py_ssize_t i = 0; i < n; i++)
-        if (!BASE_TABLE[(unsigned char)s[i]])
+        if (!base_table[(unsigned char)s[i]])
             return 0;
     return 1;
 }
@@ -542,12 +541,8 @@ static PyObject *Scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t n
     if (!parse_digits(col[1], len[1], &pos))
         Py_RETURN_NONE;
     long long last_pos = PyLong_AsLongLong(args[3]);
-    if (last_pos == -1 && PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
-            return NULL;
-        PyErr_Clear(); /* a POS beyond 18 digits came before: the Python reader compares */
-        Py_RETURN_NONE;
-    }
+    if (last_pos == -1 && PyErr_Occurred())
+        return NULL; /* the Python reader keeps POS within MAX_POSITION (64 bits) */
     if (pos < last_pos)
         Py_RETURN_NONE;
     if (!is_base_run(col[3], len[3]) || !is_base_run(col[4], len[4]))
@@ -909,7 +904,6 @@ PyMODINIT_FUNC PyInit__vcfscan(void)
 {
     for (const char *b = "ACGTNacgtn"; *b; b++)
         base_table[(unsigned char)*b] = 1;
-    BASE_TABLE = base_table;
     if (PyType_Ready(&ScannerType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);

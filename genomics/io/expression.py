@@ -174,7 +174,8 @@ def read_expression(
                     unmapped_tpm += tpm
                     continue
                 gene = names.symbol(found)
-        totals[checked_gene(gene, name=name, line=number)] = totals.get(gene, 0.0) + tpm
+        gene = checked_gene(gene, name=name, line=number)
+        totals[gene] = totals.get(gene, 0.0) + tpm
     warnings = []
     if not records:
         warnings.append("the file has a header but no expression records")

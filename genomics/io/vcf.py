@@ -17,11 +17,6 @@ from genomics.io.callers import Extractor, detect_callers, make_extractor, resol
 from genomics.io.errors import InputError
 from genomics.io.genes import ASSEMBLY_ALIASES
 from genomics.io.normalize import is_plain, normalize
-
-try:  # the compiled fast path (setup.py); the Python reader below is the reference
-    from genomics.io._vcfscan import Scanner
-except ImportError:  # pragma: no cover - not built: every line is read in Python
-    Scanner = None
 from genomics.io.sniff import (
     MAX_DECOMPRESSED_BYTES,
     MAX_EXPANSION_RATIO,
@@ -33,6 +28,11 @@ from genomics.io.sniff import (
     bgzf_has_eof,
     open_text,
 )
+
+try:  # the compiled fast path (setup.py); the Python reader below is the reference
+    from genomics.io._vcfscan import Scanner
+except ImportError:  # pragma: no cover - not built: every line is read in Python
+    Scanner = None
 
 MAX_WARNINGS = 50
 #: Longer CHROM values are refused: real contig names are short, and the case page's position

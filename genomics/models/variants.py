@@ -25,7 +25,7 @@ class Variant(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    # no index of its own: one upload's rows are found through the case's index
+    # no index of its own: one upload's rows are found through the indexes led by its case
     upload = models.ForeignKey(
         "core.Upload",
         on_delete=models.DO_NOTHING,
